@@ -1,0 +1,7 @@
+"""TOKEN authorizer: wiring only; the decision is made in tenantapi.auth.authorizer."""
+
+from tenantapi.auth.authorizer import authorize_token_event
+
+
+def handler(event, context):
+    return authorize_token_event(event)

@@ -1,0 +1,9 @@
+"""Core API function (/rest/{proxy+}, /graphql): Mangum serving the engine's ASGI app."""
+
+from mangum import Mangum
+
+from tenantapi.api.core_app import create_core_app
+
+# Built once per execution environment; lifespan "off" because Mangum would otherwise run the
+# startup/shutdown cycle inside every invocation.
+handler = Mangum(create_core_app(), lifespan="off")

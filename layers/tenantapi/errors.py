@@ -1,0 +1,73 @@
+"""The API's errors, one class per family, each carrying the contract's status and name.
+
+Every error body is `{"statusCode": n, "error": "<Name>", "messages": ["..."]}` (CONTRACT.md 3.5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ApiError",
+    "BadRequest",
+    "NotFound",
+    "Forbidden",
+    "Conflict",
+    "Unauthenticated",
+    "MissingToken",
+]
+
+
+class ApiError(Exception):
+    status_code = 400
+    error = "BadRequestException"
+    graphql_code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def body(self) -> dict[str, Any]:
+        return {"statusCode": self.status_code, "error": self.error, "messages": [self.message]}
+
+
+class BadRequest(ApiError):
+    pass
+
+
+class NotFound(ApiError):
+    status_code = 404
+    error = "NotFoundException"
+    graphql_code = "NOT_FOUND"
+
+
+class Conflict(ApiError):
+    status_code = 409
+    error = "ConflictException"
+    graphql_code = "CONFLICT"
+
+
+class Forbidden(ApiError):
+    """A role lacks a permission (CONTRACT.md section 2)."""
+
+    status_code = 403
+    error = "FORBIDDEN"
+    graphql_code = "FORBIDDEN"
+
+
+class MissingToken(ApiError):
+    status_code = 403
+    error = "FORBIDDEN_EXCEPTION"
+    graphql_code = "FORBIDDEN"
+
+    def __init__(self, message: str = "Missing authentication token") -> None:
+        super().__init__(message)
+
+
+class Unauthenticated(ApiError):
+    status_code = 401
+    error = "UNAUTHENTICATED"
+    graphql_code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str = "Token invalid.") -> None:
+        super().__init__(message)
