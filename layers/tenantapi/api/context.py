@@ -1,0 +1,67 @@
+"""Who is calling and which workspace they reach, from the authorizer's context.
+
+API Gateway runs the authorizer before the function and passes its context in
+`requestContext.authorizer` (Mangum exposes the event as `scope["aws.event"]`). Each request reads
+the workspace head (one consistent GetItem) and takes the schema of that version from the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from ..auth.roles import Role, role_named
+from ..errors import Forbidden, MissingToken, Unauthenticated
+from ..metadata.cache import LRUCache
+from ..metadata.model import WorkspaceSchema
+from ..records.service import WorkspaceView
+from ..storage.metadata_store import MetadataStore
+
+__all__ = ["Caller", "caller_of", "workspace_of", "schema_cache"]
+
+schema_cache: LRUCache[tuple[str, int], WorkspaceSchema] = LRUCache(int(os.environ.get("SCHEMA_CACHE_SIZE", "64")))
+
+
+@dataclass(frozen=True)
+class Caller:
+    workspace_id: str
+    key_id: str
+    key_name: str
+    role: Role
+
+
+def caller_of(request: Request) -> Caller:
+    event: dict[str, Any] = request.scope.get("aws.event") or {}
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    workspace_id = authorizer.get("workspaceId")
+    if not workspace_id:
+        # Only reachable when the function is invoked without the API's authorizer.
+        raise MissingToken()
+    role = role_named(str(authorizer.get("role")))
+    if role is None:
+        raise Forbidden(f"Role '{authorizer.get('role')}' does not exist")
+    return Caller(
+        workspace_id=str(workspace_id),
+        key_id=str(authorizer.get("keyId", "")),
+        key_name=str(authorizer.get("keyName", "")),
+        role=role,
+    )
+
+
+def workspace_of(caller: Caller, store: MetadataStore | None = None) -> WorkspaceView:
+    store = store or MetadataStore()
+    head = store.head(caller.workspace_id)
+    if head is None:
+        raise Unauthenticated()
+    schema = schema_cache.get_or_build((head.id, head.schema_version), lambda: _load(store, head.id))
+    return WorkspaceView(head=head, schema=schema, actor_name=caller.key_name)
+
+
+def _load(store: MetadataStore, workspace_id: str) -> WorkspaceSchema:
+    schema = store.load_schema(workspace_id)
+    if schema is None:
+        raise Unauthenticated()
+    return schema

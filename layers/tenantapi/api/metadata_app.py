@@ -1,0 +1,15 @@
+"""The metadata API's ASGI app: /rest/metadata/… and /metadata (GraphQL)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from .http import exception_handlers
+from .metadata_graphql import metadata_graphql_routes
+from .metadata_rest import metadata_rest_routes
+
+__all__ = ["create_metadata_app"]
+
+
+def create_metadata_app() -> Starlette:
+    return Starlette(routes=metadata_rest_routes() + metadata_graphql_routes(), exception_handlers=exception_handlers)

@@ -1,0 +1,16 @@
+"""Metadata GraphQL (`POST /metadata`, CONTRACT.md section 6): Twenty's metadata schema for
+objects and fields, over the same rules and service as the Metadata REST API.
+
+- `schema`: the root fields and the executable schema (built once, the same for every workspace);
+- `outputs`, `inputs` and `scalars`: Twenty's metadata types in graphene;
+- `connection`: nestjs-query filters and cursor paging (cursors are item ids);
+- `limits`: caps checked at validation;
+- `endpoint`: the HTTP side (statuses, error codes) and the route.
+"""
+
+from __future__ import annotations
+
+from .endpoint import PATH, MetadataGraphQL, metadata_graphql_routes
+from .schema import MetadataContext, metadata_schema
+
+__all__ = ["PATH", "MetadataGraphQL", "MetadataContext", "metadata_graphql_routes", "metadata_schema"]

@@ -1,0 +1,187 @@
+"""The metadata schema's root fields and the executable schema, built once per process.
+
+The metadata schema is the same for every workspace; what a request sees comes from its
+`MetadataContext` (the caller and the workspace's schema at the version the request read).
+Mutations check the DATA_MODEL permission, hand the inputs to `MetadataService` as plain dicts
+with Twenty's camelCase keys, and remember the schema they produced, exactly as the Metadata
+REST API does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Any, Callable
+
+import graphene
+from graphql import GraphQLSchema
+
+from ...errors import NotFound
+from ...metadata.model import WorkspaceSchema
+from ...metadata.rules_fields import FIELD_NOT_FOUND, OBJECT_NOT_FOUND
+from ...metadata.service import MetadataService
+from ..context import Caller
+from ..metadata_rest import require_data_model
+from .connection import connection
+from .scalars import UUID
+from .inputs import (
+    CreateOneFieldMetadataInput,
+    CreateOneObjectInput,
+    DeleteOneFieldInput,
+    DeleteOneObjectInput,
+    FieldFilter,
+    ObjectFilter,
+    UpdateOneFieldMetadataInput,
+    UpdateOneObjectInput,
+    connection_args,
+)
+from .outputs import FieldConnection, FieldNode, ObjectConnection, ObjectNode, Presented, field_node, object_node
+
+__all__ = ["MetadataContext", "metadata_schema", "plain"]
+
+
+@dataclass
+class MetadataContext:
+    """What resolvers of one request share. `schema` moves forward with each mutation, so the
+    mutations of one document (run in order) each see the changes of the ones before."""
+
+    caller: Caller
+    schema: WorkspaceSchema
+    service: MetadataService
+    remember: Callable[[WorkspaceSchema], None]
+
+    def changed(self, schema: WorkspaceSchema) -> None:
+        self.schema = schema
+        self.remember(schema)
+
+
+def plain(value: Any) -> Any:
+    """An input as the metadata rules read it: dicts, lists and scalars, enums as their names.
+    Keys the client left out stay out (an explicit null stays a null)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _context(info: Any) -> MetadataContext:
+    return info.context  # type: ignore[no-any-return]
+
+
+def _writer(info: Any) -> MetadataContext:
+    context = _context(info)
+    require_data_model(context.caller)
+    return context
+
+
+def _id_arg() -> graphene.Argument:
+    return graphene.Argument(graphene.NonNull(UUID), description="The id of the record to find.")
+
+
+class Query(graphene.ObjectType):
+    object = graphene.Field(graphene.NonNull(ObjectNode), id=_id_arg())
+    objects = graphene.Field(graphene.NonNull(ObjectConnection), **connection_args(ObjectFilter))
+    field = graphene.Field(graphene.NonNull(FieldNode), id=_id_arg())
+    fields = graphene.Field(graphene.NonNull(FieldConnection), **connection_args(FieldFilter))
+
+    @staticmethod
+    def resolve_object(root: None, info: Any, id: str) -> Presented:
+        schema = _context(info).schema
+        obj = schema.object(id)
+        if obj is None:
+            raise NotFound(OBJECT_NOT_FOUND.format(id=id))
+        return object_node(schema, obj)
+
+    @staticmethod
+    def resolve_objects(root: None, info: Any, paging: Any, filter: Any) -> dict[str, Any]:
+        schema = _context(info).schema
+        return connection([object_node(schema, o) for o in schema.objects], paging, filter)
+
+    @staticmethod
+    def resolve_field(root: None, info: Any, id: str) -> Presented:
+        schema = _context(info).schema
+        f = schema.field(id)
+        if f is None:
+            raise NotFound(FIELD_NOT_FOUND.format(id=id))
+        return field_node(schema, f)
+
+    @staticmethod
+    def resolve_fields(root: None, info: Any, paging: Any, filter: Any) -> dict[str, Any]:
+        schema = _context(info).schema
+        return connection([field_node(schema, f) for f in schema.fields], paging, filter)
+
+
+def _input_arg(input_type: Any) -> graphene.Argument:
+    return graphene.Argument(graphene.NonNull(input_type))
+
+
+class Mutation(graphene.ObjectType):
+    createOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(CreateOneObjectInput))
+    deleteOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(DeleteOneObjectInput))
+    updateOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(UpdateOneObjectInput))
+    createOneField = graphene.Field(graphene.NonNull(FieldNode), input=_input_arg(CreateOneFieldMetadataInput))
+    updateOneField = graphene.Field(graphene.NonNull(FieldNode), input=_input_arg(UpdateOneFieldMetadataInput))
+    deleteOneField = graphene.Field(graphene.NonNull(FieldNode), input=_input_arg(DeleteOneFieldInput))
+
+    @staticmethod
+    def resolve_createOneObject(root: None, info: Any, input: Any) -> Presented:
+        context = _writer(info)
+        schema = context.schema
+        created, updated = context.service.create_object(schema.workspace_id, plain(input["object"]), schema)
+        context.changed(updated)
+        return object_node(updated, created)
+
+    @staticmethod
+    def resolve_updateOneObject(root: None, info: Any, input: Any) -> Presented:
+        context = _writer(info)
+        schema = context.schema
+        changed, updated = context.service.update_object(
+            schema.workspace_id, input["id"], plain(input["update"]), schema
+        )
+        context.changed(updated)
+        return object_node(updated, changed)
+
+    @staticmethod
+    def resolve_deleteOneObject(root: None, info: Any, input: Any) -> Presented:
+        context = _writer(info)
+        schema = context.schema
+        deleted, updated = context.service.delete_object(schema.workspace_id, input["id"], schema)
+        context.changed(updated)
+        # Shown as it was, with its fields: the new schema no longer has them.
+        return object_node(schema, deleted)
+
+    @staticmethod
+    def resolve_createOneField(root: None, info: Any, input: Any) -> Presented:
+        context = _writer(info)
+        schema = context.schema
+        created, updated = context.service.create_field(schema.workspace_id, plain(input["field"]), schema)
+        context.changed(updated)
+        return field_node(updated, created)
+
+    @staticmethod
+    def resolve_updateOneField(root: None, info: Any, input: Any) -> Presented:
+        context = _writer(info)
+        schema = context.schema
+        changed, updated = context.service.update_field(
+            schema.workspace_id, input["id"], plain(input["update"]), schema
+        )
+        context.changed(updated)
+        return field_node(updated, changed)
+
+    @staticmethod
+    def resolve_deleteOneField(root: None, info: Any, input: Any) -> Presented:
+        context = _writer(info)
+        schema = context.schema
+        deleted, updated = context.service.delete_field(schema.workspace_id, input["id"], schema)
+        context.changed(updated)
+        return field_node(schema, deleted)
+
+
+@lru_cache(maxsize=1)
+def metadata_schema() -> GraphQLSchema:
+    """The executable metadata schema (graphql-core), built on first use and kept."""
+    return graphene.Schema(query=Query, mutation=Mutation).graphql_schema

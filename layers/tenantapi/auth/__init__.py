@@ -1,0 +1,1 @@
+"""API keys, the authorizer's decision, and roles."""

@@ -1,0 +1,1 @@
+"""Workspace data models: objects, fields, their rules, and the standard objects."""

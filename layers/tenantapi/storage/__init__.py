@@ -1,0 +1,1 @@
+"""DynamoDB adapters: the only modules that talk to the tables."""

@@ -1,0 +1,74 @@
+"""The DynamoDB client and the conversions between Python values and DynamoDB attribute values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+
+from ..config import settings
+
+__all__ = ["client", "reset_client", "to_attr", "from_attr", "to_item", "from_item"]
+
+# Standard retry mode (DESIGN.md section 2): retries throttling and transient errors with backoff.
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
+
+
+@lru_cache(maxsize=1)
+def client() -> Any:
+    """One client per process (clients are thread-safe); the endpoint comes from the standard
+    AWS_ENDPOINT_URL_DYNAMODB variable when set (DynamoDB Local)."""
+    return boto3.client("dynamodb", region_name=settings().region, config=_CONFIG)
+
+
+def reset_client() -> None:
+    """Forget the cached client (tests switch between moto and DynamoDB Local)."""
+    client.cache_clear()
+
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> Any:
+    # DynamoDB numbers must be Decimals; floats go through str() to keep their shortest repr.
+    if isinstance(value, bool) or value is None or isinstance(value, (str, Decimal)):
+        return value
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # An exponent >= 0 means the number was written as an integer ("12"), else as a float ("1.0").
+        return int(value) if value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def to_attr(value: Any) -> dict[str, Any]:
+    return _serializer.serialize(_to_dynamo(value))
+
+
+def from_attr(attr: dict[str, Any]) -> Any:
+    return _from_dynamo(_deserializer.deserialize(attr))
+
+
+def to_item(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: to_attr(v) for k, v in values.items()}
+
+
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: from_attr(v) for k, v in item.items()}

@@ -1,0 +1,234 @@
+"""The records table: one item collection per (workspace, object) — docs/storage.md.
+
+    pk = "<workspaceId>#<objectId>", sk = "R#<recordId>"   a record: one attribute per field
+                                                           (named by the field's storage key),
+                                                           s1..s5 = its LSI sort keys
+    pk = "<workspaceId>#<objectId>", sk = "#COUNT"         live records of the object (n)
+Every key starts with the workspace id, so no request can reach another workspace's items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from botocore.exceptions import ClientError
+
+from ..config import settings
+from .dynamo import client, from_item, to_attr, to_item
+
+__all__ = ["RecordStore", "Page", "DuplicateRecord", "RecordMissing", "partition_key"]
+
+COUNT_SK = "#COUNT"
+RECORD_PREFIX = "R#"
+
+
+def partition_key(workspace_id: str, object_id: str) -> str:
+    return f"{workspace_id}#{object_id}"
+
+
+class DuplicateRecord(Exception):
+    def __init__(self, record_id: str) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id
+
+
+class RecordMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]  # plain values; "id" added from the sort key
+    last_key: dict[str, Any] | None  # DynamoDB's LastEvaluatedKey, when more may follow
+
+
+def _record_from_item(item: dict[str, Any]) -> dict[str, Any]:
+    values = from_item(item)
+    values["id"] = values.pop("sk")[len(RECORD_PREFIX):]
+    values.pop("pk", None)
+    return values
+
+
+class RecordStore:
+    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
+        self.table = table or settings().records_table
+        self._client = dynamodb
+
+    @property
+    def client(self) -> Any:
+        return self._client or client()
+
+    def _key(self, pk: str, record_id: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": RECORD_PREFIX + record_id}}
+
+    def _count_update(self, pk: str, delta: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": {"pk": {"S": pk}, "sk": {"S": COUNT_SK}},
+                "UpdateExpression": "ADD n :delta",
+                "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
+            }
+        }
+
+    def _transact(self, actions: list[dict[str, Any]], record_ids: Sequence[str | None]) -> None:
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons") or []
+            for reason, record_id in zip(reasons, record_ids):
+                if reason.get("Code") == "ConditionalCheckFailed" and record_id is not None:
+                    raise DuplicateRecord(record_id) from error
+            raise
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def create(self, pk: str, records: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Create records atomically (one TransactWriteItems: each Put conditional on the id being
+        new, plus the count). Raises DuplicateRecord naming an id that exists."""
+        actions = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": {**self._key(pk, record_id), **to_item(attributes)},
+                    "ConditionExpression": "attribute_not_exists(sk)",
+                }
+            }
+            for record_id, attributes in records
+        ]
+        actions.append(self._count_update(pk, len(records)))
+        self._transact(actions, [record_id for record_id, _ in records] + [None])
+
+    def update(
+        self,
+        pk: str,
+        record_id: str,
+        set_values: dict[str, Any],
+        remove: Iterable[str] = (),
+        count_delta: int = 0,
+    ) -> None:
+        """Update one existing record; RecordMissing when it does not exist."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets, removes = [], []
+        for i, (attribute, value) in enumerate(set_values.items()):
+            names[f"#a{i}"] = attribute
+            values[f":v{i}"] = to_attr(value)
+            sets.append(f"#a{i} = :v{i}")
+        for j, attribute in enumerate(remove):
+            names[f"#r{j}"] = attribute
+            removes.append(f"#r{j}")
+        expression = " ".join(
+            part for part in (("SET " + ", ".join(sets)) if sets else "", ("REMOVE " + ", ".join(removes)) if removes else "") if part
+        )
+        update: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": self._key(pk, record_id),
+            "ConditionExpression": "attribute_exists(sk)",
+        }
+        if expression:
+            update["UpdateExpression"] = expression
+            update["ExpressionAttributeNames"] = names
+            if values:
+                update["ExpressionAttributeValues"] = values
+        else:
+            update = {k: v for k, v in update.items()}
+        actions: list[dict[str, Any]] = [{"Update": update} if expression else {"ConditionCheck": update}]
+        if count_delta:
+            actions.append(self._count_update(pk, count_delta))
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                reasons = error.response.get("CancellationReasons") or []
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    raise RecordMissing(record_id) from error
+            raise
+
+    def delete(self, pk: str, record_id: str, count_delta: int) -> None:
+        actions: list[dict[str, Any]] = [
+            {"Delete": {"TableName": self.table, "Key": self._key(pk, record_id), "ConditionExpression": "attribute_exists(sk)"}}
+        ]
+        if count_delta:
+            actions.append(self._count_update(pk, count_delta))
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise RecordMissing(record_id) from error
+            raise
+
+    def purge(self, pk: str) -> int:
+        """Delete every item of an object's collection (object deletion). Returns items deleted."""
+        deleted = 0
+        paginator = self.client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": pk}},
+            ProjectionExpression="pk, sk",
+        ):
+            keys = page.get("Items", [])
+            for start in range(0, len(keys), 25):  # BatchWriteItem: 25 requests (DynamoDB limit)
+                pending = {self.table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]}
+                for _ in range(8):
+                    pending = self.client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+                    if not pending:
+                        break
+                deleted += len(keys[start : start + 25])
+        return deleted
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, pk: str, record_id: str) -> dict[str, Any] | None:
+        item = self.client.get_item(TableName=self.table, Key=self._key(pk, record_id), ConsistentRead=True).get("Item")
+        return _record_from_item(item) if item else None
+
+    def count(self, pk: str) -> int:
+        item = self.client.get_item(
+            TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": COUNT_SK}}, ConsistentRead=True
+        ).get("Item")
+        return int(item["n"]["N"]) if item else 0
+
+    def query(
+        self,
+        pk: str,
+        *,
+        limit: int,
+        forward: bool = True,
+        after_sk: str | None = None,
+        filter_expression: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        exclusive_start_key: dict[str, Any] | None = None,
+    ) -> Page:
+        """One page of records in id order (strongly consistent). `after_sk` starts strictly
+        after (forward) or before (backward) that record."""
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "ConsistentRead": True,
+            "ScanIndexForward": forward,
+            "Limit": limit,
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": RECORD_PREFIX}},
+        }
+        if after_sk is None:
+            params["KeyConditionExpression"] = "pk = :pk AND begins_with(sk, :prefix)"
+        else:
+            # Records are "R#<id>"; the counter "#COUNT" sorts before them, "S"... after.
+            params["KeyConditionExpression"] = "pk = :pk AND sk " + ("> :bound" if forward else "< :bound")
+            params["ExpressionAttributeValues"][":bound"] = {"S": RECORD_PREFIX + after_sk}
+        if exclusive_start_key:
+            params["ExclusiveStartKey"] = exclusive_start_key
+        if filter_expression:
+            params["FilterExpression"] = filter_expression
+            params["ExpressionAttributeValues"].update({k: to_attr(v) for k, v in (values or {}).items()})
+            if names:
+                params["ExpressionAttributeNames"] = names
+        response = self.client.query(**params)
+        items = [
+            _record_from_item(item) for item in response.get("Items", []) if item["sk"]["S"].startswith(RECORD_PREFIX)
+        ]
+        return Page(items=items, last_key=response.get("LastEvaluatedKey"))
