@@ -212,12 +212,14 @@ class RecordStore:
             "ConsistentRead": True,
             "ScanIndexForward": forward,
             "Limit": limit,
-            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": RECORD_PREFIX}},
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
         }
         if after_sk is None:
-            params["KeyConditionExpression"] = "pk = :pk AND begins_with(sk, :prefix)"
+            params["KeyConditionExpression"] = "pk = :pk AND begins_with(sk, :bound)"
+            params["ExpressionAttributeValues"][":bound"] = {"S": RECORD_PREFIX}
         else:
-            # Records are "R#<id>"; the counter "#COUNT" sorts before them, "S"... after.
+            # Other items of the collection ("#COUNT" before the records, guards after them) are
+            # only reached once the records in that direction are exhausted, and are dropped below.
             params["KeyConditionExpression"] = "pk = :pk AND sk " + ("> :bound" if forward else "< :bound")
             params["ExpressionAttributeValues"][":bound"] = {"S": RECORD_PREFIX + after_sk}
         if exclusive_start_key:

@@ -24,7 +24,6 @@ from ...metadata.service import MetadataService
 from ..context import Caller
 from ..metadata_rest import require_data_model
 from .connection import connection
-from .scalars import UUID
 from .inputs import (
     CreateOneFieldMetadataInput,
     CreateOneObjectInput,
@@ -37,6 +36,7 @@ from .inputs import (
     connection_args,
 )
 from .outputs import FieldConnection, FieldNode, ObjectConnection, ObjectNode, Presented, field_node, object_node
+from .scalars import UUID
 
 __all__ = ["MetadataContext", "metadata_schema", "plain"]
 
@@ -57,7 +57,7 @@ class MetadataContext:
 
 
 def plain(value: Any) -> Any:
-    """An input as the metadata rules read it: dicts, lists and scalars, enums as their names.
+    """An input as the metadata rules read it: dicts, lists and scalars, enums as their values.
     Keys the client left out stay out (an explicit null stays a null)."""
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
