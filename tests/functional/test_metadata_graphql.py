@@ -149,6 +149,13 @@ def test_objects_default_to_pages_of_ten_like_twenty(gql: Gql) -> None:
     assert data["totalCount"] == 12
 
 
+def test_last_without_a_cursor_takes_the_end_of_the_list(gql: Gql) -> None:
+    every = ok(gql("{ objects(paging: {first: 1000}) { edges { cursor } } }"))["objects"]["edges"]
+    tail = ok(gql("{ objects(paging: {last: 2}) { edges { cursor } pageInfo { hasPreviousPage hasNextPage } } }"))
+    assert tail["objects"]["edges"] == every[-2:]
+    assert tail["objects"]["pageInfo"] == {"hasPreviousPage": True, "hasNextPage": False}
+
+
 def test_an_unknown_cursor_is_bad_user_input(gql: Gql) -> None:
     error = failure(gql("{ objects(paging: {after: \"nope\"}) { totalCount } }"))
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -205,6 +212,13 @@ def test_create_object_then_query_it(gql: Gql) -> None:
     assert data["labelIdentifierFieldMetadataId"] == by_name["name"]["id"]
 
 
+def test_the_rest_api_sees_a_change_made_here_at_once(gql: Gql, workspace_id: str) -> None:
+    invoice_id = create_invoice(gql)
+    response = _client(workspace_id).get(f"/rest/metadata/objects/{invoice_id}")
+    assert response.status_code == 200
+    assert response.json()["data"]["object"]["nameSingular"] == "invoice"
+
+
 def test_deactivate_then_delete_an_object(gql: Gql) -> None:
     invoice_id = create_invoice(gql)
     delete = "mutation($id: UUID!) { deleteOneObject(input: {id: $id}) { id nameSingular fieldsList { name } } }"
@@ -214,7 +228,8 @@ def test_deactivate_then_delete_an_object(gql: Gql) -> None:
     assert "must be deactivated" in error["message"]
 
     update = """mutation($id: UUID!) {
-        updateOneObject(input: {id: $id, update: {isActive: false, labelSingular: "Bill"}}) { isActive labelSingular } }"""
+        updateOneObject(input: {id: $id, update: {isActive: false, labelSingular: "Bill"}}) {
+            isActive labelSingular } }"""
     updated = ok(gql(update, {"id": invoice_id}))["updateOneObject"]
     assert updated == {"isActive": False, "labelSingular": "Bill"}
 
@@ -261,13 +276,17 @@ def test_create_text_and_select_fields(gql: Gql) -> None:
 def test_a_relation_field_creates_both_sides(gql: Gql) -> None:
     invoice_id = create_invoice(gql)
     company_id = object_id(gql, "company")
-    created = ok(gql(CREATE_FIELD, {"field": {
+    # As Twenty's own clients send it: the whole input as one variable of Twenty's input type.
+    create = CREATE_FIELD.replace("$field: CreateFieldInput!", "$input: CreateOneFieldMetadataInput!").replace(
+        "input: {field: $field}", "input: $input"
+    )
+    created = ok(gql(create, {"input": {"field": {
         "objectMetadataId": invoice_id, "type": "RELATION", "name": "company", "label": "Company",
         "relationCreationPayload": {
             "type": "MANY_TO_ONE", "targetObjectMetadataId": company_id,
             "targetFieldLabel": "Invoices", "targetFieldName": "invoices", "targetFieldIcon": "IconFileInvoice",
         },
-    }}))["createOneField"]
+    }}}))["createOneField"]
     relation = created["relation"]
     assert relation["type"] == "MANY_TO_ONE"
     assert relation["sourceObjectMetadata"] == {"nameSingular": "invoice"}
