@@ -114,7 +114,7 @@ class RecordService:
         values[system["deletedAt"].id] = None
         values[system["createdBy"].id] = self._actor(ws, body.get("createdBy"))
         values[system["updatedBy"].id] = self._actor(ws, body.get("updatedBy"))
-        if values.get(system["position"].id) is None:
+        if "position" not in body:
             # New records go last under position ordering: milliseconds since the epoch.
             values[system["position"].id] = float(_epoch_millis(now))
         self._check_required(shape, values)
