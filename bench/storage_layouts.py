@@ -187,6 +187,50 @@ def run_operations(layout: Layout, m: Meter, size: int, runs: int, budget: int, 
 
 # -- one candidate --------------------------------------------------------------------------------
 
+LARGEST: dict[str, int] = {}  # layout -> largest record item accepted, in bytes (DynamoDB's rules)
+REFUSED: dict[str, str] = {}  # layout -> answer to a strongly consistent read of its index
+
+
+def consistent_index_read(client: Any, layout: Layout) -> str:
+    from botocore.exceptions import ClientError
+
+    try:
+        client.query(TableName=layout.table, IndexName="gsi1", ConsistentRead=True, Limit=1,
+                     KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": f"{WORKSPACE}#{PERSON}"}})
+    except ClientError as error:
+        return f"{error.response['Error']['Code']}: {error.response['Error']['Message']}"
+    return "accepted"
+
+
+def largest_record(client: Any, layout: Layout) -> int:
+    """Binary search of the largest person (5 slots filled, padded with one text field) that a
+    PutItem accepts: projected copies in LSIs count against the 400 KB item limit."""
+    from botocore.exceptions import ClientError
+
+    person = next(data.people(1, [str(uuid.uuid4()) for _ in range(3)], start=50_000))
+    pk = f"{WORKSPACE}#{SCRATCH}-size"
+
+    def accepted(pad: int) -> int | None:
+        item = layout.items_for(pk, person, data.person_slots(person))[0]
+        item["a99"] = {"S": "x" * pad}
+        try:
+            client.put_item(TableName=layout.table, Item=item)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ValidationException":
+                return None
+            raise
+        return item_size(item)
+
+    low, high, best = 0, 400 * 1024, 0
+    while high - low > 256:
+        middle = (low + high) // 2
+        size = accepted(middle)
+        if size is None:
+            high = middle
+        else:
+            low, best = middle, size
+    return best
+
 def wait_active(client: Any, table: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -219,6 +263,9 @@ def run_layout(client: Any, key: str, sizes: list[int], runs: int, budget: int, 
             loaded.extend(p["id"] for p in batch)
             log(f"  {key}: {size} people loaded in {time.perf_counter() - started:.1f}s, measuring")
             results[size] = run_operations(layout, m, size, runs, budget, loaded, company_ids)
+        LARGEST[key] = largest_record(client, layout)
+        if not getattr(layout, "read_consistent", True):
+            REFUSED[key] = consistent_index_read(client, layout)
     finally:
         client.delete_table(TableName=layout.table)
     return results
@@ -292,6 +339,11 @@ def summary_tables(all_results: dict[str, dict[int, dict[str, Result]]]) -> list
               f"mean {sz['mean']:.0f} B, max {sz['max']:.0f} B, of which the five slot attributes "
               f"{sz['slots']:.0f} B.", ""]
 
+    if LARGEST:
+        lines += ["**Largest record a PutItem accepts** (5 slots filled; projected LSI copies count against the "
+                  "400 KB item limit): " + ", ".join(f"{k} {v / 1024:.0f} KB" for k, v in LARGEST.items()) + ".", ""]
+    for key, answer in REFUSED.items():
+        lines += [f"**{key}, a strongly consistent Query on a GSI**: {answer}.", ""]
     lines += ["**The price of the index slots** (WCU; transactions charge 2x: the batch figure is per record, "
               "soft delete is a transaction with the counter)", "",
               "| layout | PutItem, no slot | PutItem, 5 slots | batch of 60, per record | update jobTitle+updatedAt "

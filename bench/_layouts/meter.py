@@ -17,6 +17,7 @@ from typing import Any
 
 __all__ = ["Stats", "Meter", "item_size", "attr_size"]
 
+_MB = 1024 * 1024
 _READS = {"get_item", "query", "scan", "batch_get_item", "transact_get_items"}
 _WRITES = {"put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"}
 
@@ -127,7 +128,8 @@ class Meter:
             else:
                 units = float((part.get("Table") or {}).get("CapacityUnits", 0.0))
             read_bytes = units * (4096 if params.get("ConsistentRead") else 8192)
-            s.service_queries += max(1, math.ceil(read_bytes / (1024 * 1024)))
+            # A page read up to 1 MB plus the item that crosses it; beyond that the service pages.
+            s.service_queries += 1 if read_bytes <= _MB + 64 * 1024 else math.ceil(read_bytes / _MB)
         elif operation == "batch_get_item":
             n = sum(len(items) for items in response.get("Responses", {}).values())
             s.items_read += n
