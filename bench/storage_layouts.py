@@ -429,7 +429,6 @@ def main(argv: list[str] | None = None) -> int:
     if sizes[0] <= data.BIG_COMPANY_PEOPLE + data.PLANTED_NAME_COUNT + 300:
         parser.error("the smallest size must exceed the planted records (600)")
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-    enc.self_check()
 
     import boto3
     from botocore.config import Config

@@ -1,109 +1,14 @@
-"""Order-preserving string encodings for index slot values (docs/storage.md, "Encodings").
+"""The slot encodings the engine stores (tenantapi.storage.sort_keys), measured as they are."""
 
-A slot value is `<state><null flag><encoded value>\\x01<record id>`:
-- state "L" for a live record, "D" for a soft-deleted one, so every index query reads one state;
-- null flag "0" for null, "1" followed by the encoded value otherwise: nulls sort first;
-- U+0001 sorts below every character an encoded value holds, so a value that is a prefix of
-  another sorts first and `begins_with(<state>1<value>\\x01)` is an exact equality;
-- the record id makes the key unique and is the `id` tie-breaker of CONTRACT.md 3.2.
-DynamoDB compares string keys by their UTF-8 bytes, which is code point order.
-"""
-
-from __future__ import annotations
-
-from datetime import date, datetime, timezone
-from decimal import Decimal
-from typing import Any
-
-__all__ = [
-    "SEPARATOR", "MAX_SORT_KEY_BYTES", "encode_number", "encode_text", "encode_date_time",
-    "encode_date", "encode_bool", "slot_value", "value_prefix", "self_check",
-]
-
-SEPARATOR = "\x01"
-MAX_SORT_KEY_BYTES = 1024  # DynamoDB: a sort key value holds at most 1024 bytes
-_ID_BYTES = 36
-# state + flag + separator + id take 39 bytes; the rest, rounded down, is the value's budget.
-MAX_VALUE_BYTES = 960
-_EXPONENT_OFFSET = 500  # decimal exponents -499..499 (floats need -323..309)
-
-
-def encode_number(value: int | float | Decimal) -> str:
-    """Any int, float or Decimal: "0" negatives < "1" zero < "2" positives.
-
-    Positive x = 0.d1d2... x 10^e is "2", e + 500 on 3 digits, the digits without trailing zeros.
-    Negatives complement exponent and digits and end with "~" (above every digit), so that a longer
-    digit string (a more negative number) sorts first. Exact for bigint and NUMERIC.
-    """
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    if number.is_zero():
-        return "1"
-    sign, digits, exponent = number.as_tuple()
-    text = "".join(map(str, digits)).rstrip("0")
-    e = len(digits) + int(exponent)  # value = 0.<digits> x 10^e
-    if not -_EXPONENT_OFFSET < e < _EXPONENT_OFFSET:
-        raise ValueError(f"number out of the indexable range: {value!r}")
-    if sign == 0:
-        return f"2{e + _EXPONENT_OFFSET:03d}{text}"
-    complement = "".join(str(9 - int(d)) for d in text)
-    return f"0{999 - (e + _EXPONENT_OFFSET):03d}{complement}~"
-
-
-def encode_text(value: str) -> str:
-    """The text itself, without U+0000/U+0001, cut to MAX_VALUE_BYTES at a character boundary.
-
-    Order is code point order (case-sensitive, like eq/startsWith). Values longer than the cut
-    share a key prefix: equality and order on them are re-checked on the record's full value.
-    """
-    cleaned = value.replace("\x00", "").replace(SEPARATOR, "")
-    return cleaned.encode("utf-8")[:MAX_VALUE_BYTES].decode("utf-8", errors="ignore")
-
-
-def encode_date_time(value: str | datetime) -> str:
-    """UTC, fixed width with microseconds: 2024-05-01T09:30:00.000000Z."""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def encode_date(value: str | date) -> str:
-    return (date.fromisoformat(value) if isinstance(value, str) else value).isoformat()
-
-
-def encode_bool(value: bool) -> str:
-    return "1" if value else "0"  # false < true, as in PostgreSQL
-
-
-def value_prefix(encoded: str | None, live: bool = True) -> str:
-    """The key prefix of one value (None = null): `begins_with` on it is an equality filter."""
-    state = "L" if live else "D"
-    return f"{state}0{SEPARATOR}" if encoded is None else f"{state}1{encoded}{SEPARATOR}"
-
-
-def slot_value(encoded: str | None, record_id: str, live: bool = True) -> str:
-    key = value_prefix(encoded, live) + record_id
-    if len(key.encode("utf-8")) > MAX_SORT_KEY_BYTES:
-        raise ValueError("slot value longer than a sort key may be")
-    return key
-
-
-def self_check() -> None:
-    """Sorting encoded keys must equal sorting values: checked on edge cases at each run."""
-    numbers: list[Any] = [
-        -1e308, -12345678901234567890, -10.5, -10, -2.5, -1, -0.5, -0.05, -1e-300, 0, 1e-300, 0.05,
-        Decimal("0.1"), Decimal("0.1" + "0" * 38 + "1"), 0.5, 1, 1.5, 2, 10, 10.25, 99, 100,
-        12345678901234567890, 12345678901234567891, 1e308,
-    ]
-    keys = [encode_number(n) + SEPARATOR for n in numbers]
-    assert keys == sorted(keys), "number encoding does not preserve order"
-    assert len(set(keys)) == len(keys)
-    texts = ["", "A", "Z", "a", "a b", "ab", "abc", "b", "é", "中"]
-    keys = [encode_text(t) + SEPARATOR for t in texts]
-    assert keys == sorted(keys), "text encoding does not preserve order"
-    moments = ["2023-12-31T23:59:59.999Z", "2024-01-01T00:00:00Z", "2024-01-01T01:00:00+00:30"]
-    keys = [encode_date_time(m) for m in moments]
-    assert keys == sorted(keys), "date-time encoding does not preserve order"
-    assert value_prefix(None) < value_prefix(encode_number(-1e308)), "nulls must sort first"
+from tenantapi.storage.sort_keys import (  # noqa: F401 - re-exported for the layouts
+    MAX_SORT_KEY_BYTES,
+    MAX_VALUE_BYTES,
+    SEPARATOR,
+    encode_bool,
+    encode_date,
+    encode_date_time,
+    encode_number,
+    encode_text,
+    slot_value,
+    value_prefix,
+)

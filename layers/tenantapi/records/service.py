@@ -15,6 +15,7 @@ from ..errors import BadRequest, NotFound
 from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
 from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, partition_key
+from ..storage.sort_keys import with_state
 from .cursor import decode_cursor, encode_cursor
 from .defaults import default_for
 from .shape import ObjectShape, shape_of
@@ -78,8 +79,7 @@ class RecordService:
     def _attributes(self, shape: ObjectShape, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
         by_id = {f.id: f for f in shape.stored_fields}
         attributes = {by_id[fid].storage_key: v for fid, v in values.items() if v is not None and fid in by_id}
-        slots, _ = shape.slot_values(record_id, values)
-        attributes.update(slots)
+        attributes.update(shape.slot_values(record_id, values))
         return attributes
 
     @staticmethod
@@ -157,30 +157,33 @@ class RecordService:
         stored: dict[str, Any],
         values: dict[str, Any],
         count_delta: int = 0,
-        extra_remove: tuple[str, ...] = (),
-    ) -> None:
+        *,
+        live: bool = True,
+    ) -> dict[str, Any]:
+        """Write changed values (and their slots); returns the stored form after the change."""
         by_id = {f.id: f for f in shape.stored_fields}
         set_values = {by_id[fid].storage_key: v for fid, v in values.items() if v is not None}
         remove = [by_id[fid].storage_key for fid, v in values.items() if v is None and by_id[fid].storage_key in stored]
-        slots, slot_removals = shape.slot_values(stored["id"], values)
-        set_values.update(slots)
-        remove += [s for s in (*slot_removals, *extra_remove) if s in stored]
+        set_values.update(shape.slot_values(stored["id"], values, live=live))
+        if not live or stored.get(shape.storage_key("deletedAt")) is not None:
+            # Leaving or entering the deleted state moves every slot, changed or not.
+            set_values.update({s: with_state(v, live) for s, v in stored.items() if _is_slot(s) and s not in set_values})
         try:
             self.store.update(partition_key(ws.id, shape.object.id), stored["id"], set_values, remove, count_delta)
         except RecordMissing:
             raise NotFound("Record not found") from None
+        after = {k: v for k, v in stored.items() if k not in remove}
+        after.update(set_values)
+        return after
 
     def delete_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, *, soft: bool) -> dict[str, Any]:
         shape = shape_of(ws.schema, obj)
         deleted_at_key = shape.storage_key("deletedAt")
         if soft:
             stored = self._live(ws, shape, record_id)
-            now = self.clock()
-            values = {shape.system["deletedAt"].id: now}
-            # A soft-deleted record leaves every index, so indexed reads never see it.
-            slots = tuple(f"s{f.index_slot}" for f in shape.slotted)
-            self._write_changes(ws, shape, stored, values, count_delta=-1, extra_remove=slots)
-            return self.present(shape, {**stored, deleted_at_key: now})
+            values = {shape.system["deletedAt"].id: self.clock()}
+            # A soft-deleted record's slots move to the "D" state: live index reads never see it.
+            return self.present(shape, self._write_changes(ws, shape, stored, values, count_delta=-1, live=False))
         stored = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
         if stored is None:
             raise NotFound("Record not found")
@@ -250,6 +253,10 @@ class RecordService:
                 break
             start_key = page.last_key
         return found
+
+
+def _is_slot(attribute: str) -> bool:
+    return len(attribute) == 2 and attribute[0] == "s" and attribute[1].isdigit()
 
 
 def _path_id(record_id: Any) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
-from ..storage.sort_keys import slot_key
+from ..storage.sort_keys import encode_value, slot_value
 from .values import WritableFields
 
 __all__ = ["ObjectShape", "shape_of"]
@@ -22,28 +23,37 @@ class ObjectShape:
         ]
         self.stored_fields: list[FieldMetadata] = [f for f in active if not f.is_one_to_many and f.name != "id"]
         self.system: dict[str, FieldMetadata] = {f.name: f for f in active if f.is_system}
+        # Names a filter or order may use: fields, join columns (`companyId`) and `id`.
+        self.filterable: dict[str, FieldMetadata] = {
+            (f.join_column or f.name): f for f in active if not f.is_one_to_many
+        }
         # Slots of every field that holds one, active or not: a slot's meaning is fixed per object.
         self.slotted: list[FieldMetadata] = [f for f in schema.fields_of(obj.id) if f.index_slot is not None]
 
     def storage_key(self, name: str) -> str:
         return self.system[name].storage_key
 
-    def slot_values(self, record_id: str, values: dict[str, Any], only: set[str] | None = None) -> tuple[dict[str, str], list[str]]:
-        """LSI sort keys for the given {field id: value}: (attributes to set, attributes to remove)."""
-        set_slots: dict[str, str] = {}
-        remove: list[str] = []
+    def slot_values(self, record_id: str, values: dict[str, Any], *, live: bool = True) -> dict[str, str]:
+        """LSI sort keys (`s1`..`s5`) for the slotted fields among {field id: value}; a null value
+        is written too (it sorts first), so an index lists every record of its state."""
+        slots: dict[str, str] = {}
         for f in self.slotted:
-            if f.id not in values or (only is not None and f.id not in only):
+            if f.id not in values:
                 continue
             value = values[f.id]
             if isinstance(value, dict):  # composite label: its first sub-field is indexed
                 value = next(iter(value.values()), None)
-            attribute = f"s{f.index_slot}"
-            if value is None:
-                remove.append(attribute)
-            else:
-                set_slots[attribute] = slot_key(f.type, value, record_id)
-        return set_slots, remove
+            encoded = None if value is None else encode_value(_indexed_type(f), value)
+            slots[f"s{f.index_slot}"] = slot_value(encoded, record_id, live)
+        return slots
+
+
+def _indexed_type(field: FieldMetadata) -> FieldType:
+    if field.join_column:
+        return FieldType.UUID
+    if field.type.is_composite:
+        return next(iter(COMPOSITE_SUBFIELDS[field.type].values()))
+    return field.type
 
 
 def shape_of(schema: WorkspaceSchema, obj: ObjectMetadata) -> ObjectShape:

@@ -1,0 +1,1 @@
+"""The query model shared by REST and GraphQL: parsing, planning, evaluation."""
