@@ -12,7 +12,10 @@ from ..errors import BadRequest, Forbidden
 from ..metadata.model import ObjectMetadata
 from ..records.service import DEFAULT_LIMIT, MAX_LIMIT, RecordService, WorkspaceView
 from .context import Caller, caller_of, workspace_of
-from .http import json_body, json_response, parse_limit
+from ..query.parse_filter import parse_filter
+from ..query.parse_order_by import parse_order_by
+from ..query.parse_params import parse_cursors, parse_limit
+from .http import json_body, json_response
 
 __all__ = ["core_rest_routes"]
 
@@ -76,10 +79,18 @@ class CoreRest:
     def _find_many(self, request: Request, ws: WorkspaceView, obj: ObjectMetadata) -> Response:
         params = request.query_params
         limit = parse_limit(params.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
-        starting_after, ending_before = params.get("starting_after"), params.get("ending_before")
-        if starting_after is not None and ending_before is not None:
-            raise BadRequest("'starting_after' and 'ending_before' cannot be used together.")
-        result = self.records.find_many(ws, obj, limit=limit, starting_after=starting_after, ending_before=ending_before)
+        starting_after, ending_before = parse_cursors(params.get("starting_after"), params.get("ending_before"))
+        raw_filter = params.get("filter")
+        raw_order = params.get("order_by")
+        result = self.records.find_many(
+            ws,
+            obj,
+            filter_input=parse_filter(raw_filter) if raw_filter else None,
+            order_input=parse_order_by(raw_order) if raw_order else None,
+            limit=limit,
+            starting_after=starting_after,
+            ending_before=ending_before,
+        )
         return json_response(
             {
                 "data": {obj.name_plural: result.records},

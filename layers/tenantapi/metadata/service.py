@@ -13,7 +13,7 @@ from ..clock import new_id, now_iso
 from ..errors import NotFound
 from ..storage.metadata_store import MetadataStore, SchemaConflict
 from ..storage.record_store import RecordStore, partition_key
-from .model import FieldMetadata, ObjectMetadata, WorkspaceSchema
+from .model import FieldMetadata, ObjectMetadata, WorkspaceSchema, replace
 from .rules import (
     SchemaChange,
     plan_create_field,
@@ -89,9 +89,31 @@ class MetadataService:
 
     def create_field(self, workspace_id: str, payload: Any, schema: WorkspaceSchema | None = None) -> tuple[FieldMetadata, WorkspaceSchema]:
         change, updated = self._apply(
-            workspace_id, lambda s: plan_create_field(s, payload, now=now_iso(), new_id=new_id), schema
+            workspace_id,
+            lambda s: self._unindexed_where_records_exist(
+                workspace_id, plan_create_field(s, payload, now=now_iso(), new_id=new_id)
+            ),
+            schema,
         )
         return change.result, updated  # type: ignore[return-value]
+
+    def _unindexed_where_records_exist(self, workspace_id: str, change: SchemaChange) -> SchemaChange:
+        """An index slot is only given to a field whose object has no records yet: records written
+        before the field would be missing from the index (there is no backfill), so such a field is
+        served by bounded reads instead (docs/storage.md, "Limits")."""
+        slotted = [d for d in change.puts if isinstance(d, FieldMetadata) and d.index_slot is not None]
+        filled = {f.object_id for f in slotted if self.records.count(partition_key(workspace_id, f.object_id)) > 0}
+        if not filled:
+            return change
+
+        def unslot(definition: ObjectMetadata | FieldMetadata) -> ObjectMetadata | FieldMetadata:
+            if isinstance(definition, FieldMetadata) and definition.object_id in filled and definition.index_slot is not None:
+                return replace(definition, index_slot=None)
+            return definition
+
+        puts = tuple(unslot(d) for d in change.puts)
+        result = unslot(change.result)
+        return replace(change, puts=puts, result=result)
 
     def update_field(self, workspace_id: str, field_id: str, update: Any, schema: WorkspaceSchema | None = None) -> tuple[FieldMetadata, WorkspaceSchema]:
         change, updated = self._apply(workspace_id, lambda s: plan_update_field(s, field_id, update, now=now_iso()), schema)

@@ -18,7 +18,7 @@ from typing import Any, Union
 from ..errors import BadRequest
 from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
-from ..records.shape import ObjectShape
+from ..records.shape import ObjectShape, stored_value
 from ..records.values import normalise_uuid, parse_datetime
 
 __all__ = ["Predicate", "And", "Or", "Not", "FilterNode", "compile_filter", "matches", "mentions_field", "EXAMPLE"]
@@ -227,7 +227,7 @@ def _like_pattern(pattern: str, insensitive: bool) -> re.Pattern[str]:
 def _value_of(predicate: Predicate, record: dict[str, Any]) -> Any:
     if predicate.field.name == "id":
         return record.get("id")
-    value = record.get(predicate.field.storage_key)
+    value = stored_value(predicate.field, record)
     if predicate.subfield is not None:
         value = value.get(predicate.subfield) if isinstance(value, dict) else None
     return value

@@ -9,9 +9,9 @@ from typing import Any
 from ..errors import BadRequest
 from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
-from ..records.shape import ObjectShape
+from ..records.shape import ObjectShape, stored_value
 
-__all__ = ["OrderTerm", "compile_order", "DIRECTIONS", "sort_records", "sort_key", "term_value"]
+__all__ = ["OrderTerm", "compile_order", "DIRECTIONS", "sort_records", "sort_key", "key_of_values", "term_value"]
 
 DIRECTIONS = ("AscNullsFirst", "AscNullsLast", "DescNullsFirst", "DescNullsLast")
 _UNORDERABLE = (FieldType.RAW_JSON, FieldType.MULTI_SELECT, FieldType.ARRAY)
@@ -74,7 +74,7 @@ def compile_order(shape: ObjectShape, raw: list[dict[str, Any]] | None) -> tuple
 def term_value(term: OrderTerm, record: dict[str, Any]) -> Any:
     if term.field.name == "id":
         return record.get("id")
-    value = record.get(term.field.storage_key)
+    value = stored_value(term.field, record)
     if term.subfield is not None:
         value = value.get(term.subfield) if isinstance(value, dict) else None
     return value
@@ -95,18 +95,19 @@ class _Reversed:
         return isinstance(other, _Reversed) and other.value == self.value
 
 
-def sort_key(terms: tuple[OrderTerm, ...], record: dict[str, Any]) -> tuple[Any, ...]:
+def key_of_values(terms: tuple[OrderTerm, ...], values: list[Any]) -> tuple[Any, ...]:
+    """A tuple that sorts like the order asks, from the terms' values of one record."""
     key: list[Any] = []
-    for term in terms:
-        value = term_value(term, record)
+    for term, value in zip(terms, values):
         is_null = value is None
         # Nulls placement is independent of the direction: 0 sorts first.
         key.append(0 if is_null == term.nulls_first else 1)
-        if is_null:
-            key.append(0)
-        else:
-            key.append(value if term.ascending else _Reversed(value))
+        key.append(0 if is_null else value if term.ascending else _Reversed(value))
     return tuple(key)
+
+
+def sort_key(terms: tuple[OrderTerm, ...], record: dict[str, Any]) -> tuple[Any, ...]:
+    return key_of_values(terms, [term_value(t, record) for t in terms])
 
 
 def sort_records(terms: tuple[OrderTerm, ...], records: list[dict[str, Any]]) -> list[dict[str, Any]]:

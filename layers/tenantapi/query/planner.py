@@ -3,8 +3,8 @@
 The records table gives each object five LSI slots (docs/storage.md). A query is served, in order
 of preference, by:
 - a key condition on a slotted field (eq, range, prefix) taken from the filter's top-level AND;
-- an index scan in the order asked for, when the first order term is a slotted field that is
-  never null (LSIs are sparse: a record with no value is not in the index);
+- an index scan in the order asked for, when the page is ordered by one slotted field: an index
+  lists nulls first, so a forward scan serves AscNullsFirst and a backward one DescNullsLast;
 - the base table in id order.
 It reads one page when the chosen source already yields the requested order and the count needs no
 reading (no filter, or a filter fully expressed by the key condition); otherwise it reads every
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..metadata.field_types import FieldType
+from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
 from ..records.shape import ObjectShape
-from ..storage.sort_keys import SEPARATOR, encode_value
+from ..storage.sort_keys import MAX_VALUE_BYTES, SEPARATOR, encode_value
 from .filters import And, FilterNode, Predicate, mentions_field
 from .order import OrderTerm
 
@@ -29,26 +29,29 @@ __all__ = ["KeyCondition", "Plan", "plan_query", "READ_BUDGET"]
 READ_BUDGET = 5000
 
 _KEY_OPS = ("eq", "startsWith", "gte", "gt", "lte", "lt")
-# Past every encoded value with the same prefix: the separator is \x01, so \x02 bounds it.
+# Past every key of one value: keys are <value>\x01<id>, so <value>\x02 bounds them.
 _AFTER = "\x02"
+_LIVE_VALUES = "L1"  # live records with a value (nulls are "L0", soft-deleted records "D")
+_PAST_LIVE_VALUES = "L2"
+_UNINDEXABLE = (FieldType.RAW_JSON, FieldType.MULTI_SELECT, FieldType.ARRAY)
 
 
 @dataclass(frozen=True)
 class KeyCondition:
-    """A range of one LSI slot: `low <= s < high` style bounds on the encoded sort key."""
+    """A range of one LSI slot: `begins_with(prefix)` or `BETWEEN low AND high` (inclusive)."""
 
     slot: int
     predicate: Predicate
     begins_with: str | None = None
-    low: str | None = None  # inclusive
-    high: str | None = None  # exclusive
+    low: str | None = None
+    high: str | None = None
 
 
 @dataclass(frozen=True)
 class Plan:
     slot: int | None  # LSI slot read, or None for the base table
-    key: KeyCondition | None
-    residual: FilterNode | None  # what the source does not guarantee
+    key: KeyCondition | None  # None with a slot: the whole live range of the index, in order
+    residual: FilterNode | None  # what the source does not guarantee, checked on every candidate
     streaming: bool  # the source yields the requested order and the count needs no reading
     descending: bool  # scan the source backwards
     include_deleted: bool  # the filter mentions deletedAt: soft-deleted records are candidates
@@ -58,43 +61,37 @@ class Plan:
         return f"lsi{self.slot}" if self.slot else None
 
 
-def _slot_of(shape: ObjectShape, field: FieldMetadata, subfield: str | None) -> int | None:
+def _slot_of(field: FieldMetadata, subfield: str | None) -> int | None:
     """The slot serving a field (for a composite, only its first sub-field is indexed)."""
     if field.index_slot is None:
         return None
     if field.type.is_composite and not field.join_column:
-        first = next(iter(shape_first_subfield(field)), None)
-        return field.index_slot if subfield == first else None
+        return field.index_slot if subfield == next(iter(COMPOSITE_SUBFIELDS[field.type])) else None
     return field.index_slot if subfield is None else None
 
 
-def shape_first_subfield(field: FieldMetadata) -> tuple[str, ...]:
-    from ..metadata.field_types import COMPOSITE_SUBFIELDS
-
-    return tuple(COMPOSITE_SUBFIELDS[field.type])[:1]
-
-
-def _key_condition(shape: ObjectShape, predicate: Predicate) -> KeyCondition | None:
-    if predicate.op not in _KEY_OPS or predicate.value_type in (FieldType.RAW_JSON, FieldType.MULTI_SELECT, FieldType.ARRAY):
+def _key_condition(predicate: Predicate) -> KeyCondition | None:
+    if predicate.op not in _KEY_OPS or predicate.value_type in _UNINDEXABLE:
         return None
     if predicate.op == "startsWith" and predicate.value_type is not FieldType.TEXT:
         return None
-    slot = _slot_of(shape, predicate.field, predicate.subfield)
+    slot = _slot_of(predicate.field, predicate.subfield)
     if slot is None:
         return None
     encoded = encode_value(predicate.value_type, predicate.value)
+    value = _LIVE_VALUES + encoded  # "L1<value>"
     op = predicate.op
     if op == "eq":
-        return KeyCondition(slot, predicate, begins_with=encoded + SEPARATOR)
+        return KeyCondition(slot, predicate, begins_with=value + SEPARATOR)
     if op == "startsWith":
-        return KeyCondition(slot, predicate, begins_with=encoded)
+        return KeyCondition(slot, predicate, begins_with=value)
     if op == "gte":
-        return KeyCondition(slot, predicate, low=encoded)
+        return KeyCondition(slot, predicate, low=value, high=_PAST_LIVE_VALUES)
     if op == "gt":
-        return KeyCondition(slot, predicate, low=encoded + _AFTER)
+        return KeyCondition(slot, predicate, low=value + _AFTER, high=_PAST_LIVE_VALUES)
     if op == "lte":
-        return KeyCondition(slot, predicate, high=encoded + _AFTER)
-    return KeyCondition(slot, predicate, high=encoded)
+        return KeyCondition(slot, predicate, low=_LIVE_VALUES, high=value + _AFTER)
+    return KeyCondition(slot, predicate, low=_LIVE_VALUES, high=value)  # lt: keys are value + \x01 + id
 
 
 def _conjuncts(node: FilterNode | None) -> list[FilterNode]:
@@ -108,41 +105,44 @@ def _conjuncts(node: FilterNode | None) -> list[FilterNode]:
     return [node]
 
 
-def _never_null(field: FieldMetadata) -> bool:
-    return field.name in ("createdAt", "updatedAt", "position", "id") or not field.is_nullable
+def _and(parts: list[FilterNode]) -> FilterNode | None:
+    return None if not parts else parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def _exact(predicate: Predicate) -> bool:
+    """A key condition decides the predicate alone unless a text value may have been cut."""
+    return not (predicate.value_type is FieldType.TEXT and len(str(predicate.value).encode()) >= MAX_VALUE_BYTES)
 
 
 def plan_query(shape: ObjectShape, filter_node: FilterNode | None, order: tuple[OrderTerm, ...]) -> Plan:
     include_deleted = mentions_field(filter_node, "deletedAt")
-    conjuncts = _conjuncts(filter_node)
-    client_terms = order[:-1] if order and order[-1].field.name == "id" and len(order) > 1 else order
-    first = client_terms[0] if client_terms else None
-    by_id_only = first is None or first.field.name == "id"
+    terms = order[:-1] if len(order) > 1 and order[-1].field.name == "id" else order
+    first = terms[0] if terms and terms[0].field.name != "id" else None
+    descending = bool(terms) and not terms[0].ascending
 
     if not include_deleted:
-        # Prefer equality (one value: id order within it), then the field we also order by.
-        candidates = [(c, _key_condition(shape, c)) for c in conjuncts if isinstance(c, Predicate)]
-        usable = [(c, k) for c, k in candidates if k is not None]
-        usable.sort(key=lambda ck: (ck[0].op != "eq", not (first and ck[0].field.id == first.field.id)))
+        conjuncts = _conjuncts(filter_node)
+        usable = [(c, k) for c in conjuncts if isinstance(c, Predicate) for k in [_key_condition(c)] if k is not None]
+        # Equality first (its matches come in id order), then the field the page is ordered by.
+        usable.sort(key=lambda ck: (ck[0].op != "eq", not (first is not None and ck[0].field.id == first.field.id)))
         if usable:
             chosen, key = usable[0]
-            residual_parts = [c for c in conjuncts if c is not chosen]
-            residual = None if not residual_parts else (residual_parts[0] if len(residual_parts) == 1 else And(tuple(residual_parts)))
+            rest = [c for c in conjuncts if c is not chosen] + ([] if _exact(chosen) else [chosen])
             same_field = first is not None and first.field.id == chosen.field.id and first.subfield == chosen.subfield
-            in_order = (chosen.op == "eq" and (by_id_only or same_field) and (first is None or first.ascending or same_field)) or (
-                same_field and len(client_terms) == 1
-            )
-            streaming = in_order and residual is None
-            descending = bool(first is not None and not first.ascending and same_field)
-            if chosen.op == "eq" and by_id_only and first is not None:
-                descending = not first.ascending
-            return Plan(key.slot, key, residual, streaming, descending, False)
+            # One value (eq) is in id order; a range is in the field's order.
+            in_order = (chosen.op == "eq" and (first is None or same_field)) or (same_field and len(terms) == 1)
+            in_order = in_order and (first is None or _index_direction_ok(first))
+            return Plan(key.slot, key, _and(rest), in_order and not rest, descending, False)
 
-        if first is not None and len(client_terms) == 1 and first.field.name != "id":
-            slot = _slot_of(shape, first.field, first.subfield)
-            if slot is not None and _never_null(first.field) and first.subfield is None:
-                return Plan(slot, None, filter_node, filter_node is None, not first.ascending, False)
+        if first is not None and len(terms) == 1 and _index_direction_ok(first):
+            slot = _slot_of(first.field, first.subfield)
+            if slot is not None:
+                return Plan(slot, None, filter_node, filter_node is None, descending, False)
 
-    streaming = by_id_only and filter_node is None
-    descending = first is not None and not first.ascending
-    return Plan(None, None, filter_node, streaming, descending, include_deleted)
+    by_id = first is None
+    return Plan(None, None, filter_node, by_id and filter_node is None, descending, include_deleted)
+
+
+def _index_direction_ok(term: OrderTerm) -> bool:
+    """An index lists nulls first: a forward scan is AscNullsFirst, a backward one DescNullsLast."""
+    return term.ascending == term.nulls_first

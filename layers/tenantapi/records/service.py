@@ -16,17 +16,19 @@ from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
 from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, partition_key
 from ..storage.sort_keys import with_state
+from ..query.filters import compile_filter
+from ..query.order import compile_order, term_value
+from ..query.planner import plan_query
 from .cursor import decode_cursor, encode_cursor
+from .reader import PageRequest, RecordReader, query_binding
 from .defaults import default_for
-from .shape import ObjectShape, shape_of
+from .shape import ObjectShape, shape_of, stored_value
 from .values import check_values, normalise_uuid
 
 __all__ = ["WorkspaceView", "RecordService", "ListResult", "DEFAULT_LIMIT", "MAX_LIMIT"]
 
 DEFAULT_LIMIT = 60
 MAX_LIMIT = 200
-# A list page skips soft-deleted records; this bounds the items one page may read for that.
-SCAN_BUDGET = 2000
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class ListResult:
 class RecordService:
     def __init__(self, store: RecordStore | None = None, *, clock: Callable[[], str] = now_iso, ids: Callable[[], str] = new_id) -> None:
         self.store = store or RecordStore()
+        self.reader = RecordReader(self.store)
         self.clock = clock
         self.ids = ids
 
@@ -64,11 +67,7 @@ class RecordService:
         """A stored record as Twenty shows it at depth 0."""
         out: dict[str, Any] = {"id": stored["id"]}
         for name, field in shape.outputs:
-            value = stored.get(field.storage_key)
-            if value is None and field.storage_key not in stored:
-                # Never written (the field came later): read as the field's default.
-                value = default_for(field, now=lambda: None, new_id=lambda: None)  # type: ignore[arg-type,return-value]
-            out[name] = value
+            out[name] = stored_value(field, stored)
         return out
 
     def _actor(self, ws: WorkspaceView, given: Any = None) -> dict[str, Any]:
@@ -78,7 +77,9 @@ class RecordService:
 
     def _attributes(self, shape: ObjectShape, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
         by_id = {f.id: f for f in shape.stored_fields}
-        attributes = {by_id[fid].storage_key: v for fid, v in values.items() if v is not None and fid in by_id}
+        # Nulls are stored (DynamoDB NULL): an absent attribute means "written before the field
+        # existed", which reads as the field's default.
+        attributes = {by_id[fid].storage_key: v for fid, v in values.items() if fid in by_id}
         attributes.update(shape.slot_values(record_id, values))
         return attributes
 
@@ -162,19 +163,16 @@ class RecordService:
     ) -> dict[str, Any]:
         """Write changed values (and their slots); returns the stored form after the change."""
         by_id = {f.id: f for f in shape.stored_fields}
-        set_values = {by_id[fid].storage_key: v for fid, v in values.items() if v is not None}
-        remove = [by_id[fid].storage_key for fid, v in values.items() if v is None and by_id[fid].storage_key in stored]
+        set_values = {by_id[fid].storage_key: v for fid, v in values.items()}
         set_values.update(shape.slot_values(stored["id"], values, live=live))
         if not live or stored.get(shape.storage_key("deletedAt")) is not None:
             # Leaving or entering the deleted state moves every slot, changed or not.
             set_values.update({s: with_state(v, live) for s, v in stored.items() if _is_slot(s) and s not in set_values})
         try:
-            self.store.update(partition_key(ws.id, shape.object.id), stored["id"], set_values, remove, count_delta)
+            self.store.update(partition_key(ws.id, shape.object.id), stored["id"], set_values, (), count_delta)
         except RecordMissing:
             raise NotFound("Record not found") from None
-        after = {k: v for k, v in stored.items() if k not in remove}
-        after.update(set_values)
-        return after
+        return {**stored, **set_values}
 
     def delete_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, *, soft: bool) -> dict[str, Any]:
         shape = shape_of(ws.schema, obj)
@@ -201,58 +199,40 @@ class RecordService:
         ws: WorkspaceView,
         obj: ObjectMetadata,
         *,
+        filter_input: Any = None,
+        filter_strings: bool = True,
+        order_input: list[dict[str, Any]] | None = None,
         limit: int = DEFAULT_LIMIT,
         starting_after: str | None = None,
         ending_before: str | None = None,
     ) -> ListResult:
+        """A page of records: `filter_input` and `order_input` are Twenty's `XFilterInput` and
+        `[XOrderByInput]` shapes (REST gives string values: `filter_strings`)."""
         shape = shape_of(ws.schema, obj)
-        pk = partition_key(ws.id, obj.id)
-        binding = f"{obj.id}|order=id"
-        cursor = starting_after if starting_after is not None else ending_before
-        after_id = None
-        if cursor is not None:
-            values = decode_cursor(ws.head.secret, binding, cursor)
-            after_id = values[0] if values and isinstance(values[0], str) else None
-            if after_id is None:
+        node = compile_filter(shape, filter_input, strings=filter_strings)
+        order = compile_order(shape, order_input)
+        plan = plan_query(shape, node, order)
+        binding = query_binding(obj.id, node, order)
+        after = decode_cursor(ws.head.secret, binding, starting_after) if starting_after is not None else None
+        before = decode_cursor(ws.head.secret, binding, ending_before) if ending_before is not None else None
+        for values in (after, before):
+            if values is not None and len(values) != len(order):
                 raise BadRequest("Invalid cursor")
-        forward = ending_before is None
-        records = self._live_page(shape, pk, limit + 1, forward, after_id)
-        has_more = len(records) > limit
-        records = records[:limit]
-        if not forward:
-            records.reverse()
-        start = encode_cursor(ws.head.secret, binding, [records[0]["id"]]) if records else None
-        end = encode_cursor(ws.head.secret, binding, [records[-1]["id"]]) if records else None
-        return ListResult(
-            records=[self.present(shape, r) for r in records],
-            total_count=self.store.count(pk),
-            has_next_page=has_more if forward else cursor is not None,
-            has_previous_page=cursor is not None if forward else has_more,
-            start_cursor=start,
-            end_cursor=end,
+        page = self.reader.read(
+            partition_key(ws.id, obj.id), shape, node, order, plan, PageRequest(limit=limit, after=after, before=before)
         )
 
-    def _live_page(self, shape: ObjectShape, pk: str, wanted: int, forward: bool, after_id: str | None) -> list[dict[str, Any]]:
-        """Records in id order skipping soft-deleted ones, reading at most SCAN_BUDGET items."""
-        found: list[dict[str, Any]] = []
-        start_key = None
-        read = 0
-        while len(found) < wanted and read < SCAN_BUDGET:
-            page = self.store.query(
-                pk,
-                limit=wanted - len(found),
-                forward=forward,
-                after_sk=after_id,
-                filter_expression="attribute_not_exists(#deleted)",
-                names={"#deleted": shape.storage_key("deletedAt")},
-                exclusive_start_key=start_key,
-            )
-            found.extend(page.items)
-            read += wanted
-            if page.last_key is None:
-                break
-            start_key = page.last_key
-        return found
+        def cursor(record: dict[str, Any]) -> str:
+            return encode_cursor(ws.head.secret, binding, [term_value(t, record) for t in order])
+
+        return ListResult(
+            records=[self.present(shape, r) for r in page.records],
+            total_count=page.total_count,
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=cursor(page.records[0]) if page.records else None,
+            end_cursor=cursor(page.records[-1]) if page.records else None,
+        )
 
 
 def _is_slot(attribute: str) -> bool:

@@ -7,9 +7,10 @@ from typing import Any
 from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
 from ..storage.sort_keys import encode_value, slot_value
+from .defaults import default_for
 from .values import WritableFields
 
-__all__ = ["ObjectShape", "shape_of"]
+__all__ = ["ObjectShape", "shape_of", "stored_value"]
 
 
 class ObjectShape:
@@ -54,6 +55,18 @@ def _indexed_type(field: FieldMetadata) -> FieldType:
     if field.type.is_composite:
         return next(iter(COMPOSITE_SUBFIELDS[field.type].values()))
     return field.type
+
+
+def stored_value(field: FieldMetadata, record: dict[str, Any]) -> Any:
+    """A field's value in a stored record; a field added after the record was written reads as
+    its default, as the API shows it."""
+    if field.storage_key in record:
+        return record[field.storage_key]
+    return default_for(field, now=_none, new_id=_none)
+
+
+def _none() -> Any:
+    return None
 
 
 def shape_of(schema: WorkspaceSchema, obj: ObjectMetadata) -> ObjectShape:

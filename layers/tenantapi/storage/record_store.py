@@ -193,6 +193,57 @@ class RecordStore:
         ).get("Item")
         return int(item["n"]["N"]) if item else 0
 
+    def query_range(
+        self,
+        pk: str,
+        *,
+        index: str | None,
+        attribute: str,
+        begins_with: str | None = None,
+        between: tuple[str, str] | None = None,
+        limit: int | None = None,
+        forward: bool = True,
+        exclusive_start_key: dict[str, Any] | None = None,
+        count_only: bool = False,
+        filter_expression: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> tuple[list[dict[str, Any]], int, dict[str, Any] | None]:
+        """One Query page over a key range of the table (`attribute` = "sk") or of an LSI
+        (`attribute` = "s<n>"): (records, items counted, LastEvaluatedKey). Strongly consistent;
+        on a keys-only LSI DynamoDB fetches each record from the table."""
+        values = {**(values or {}), ":pk": {"S": pk}}
+        names = {**(names or {}), "#k": attribute}
+        if between is not None:
+            condition = "pk = :pk AND #k BETWEEN :low AND :high"
+            values[":low"], values[":high"] = {"S": between[0]}, {"S": between[1]}
+        else:
+            condition = "pk = :pk AND begins_with(#k, :prefix)"
+            values[":prefix"] = {"S": begins_with or ""}
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ConsistentRead": True,
+            "ScanIndexForward": forward,
+        }
+        if index:
+            params["IndexName"] = index
+            params["Select"] = "COUNT" if count_only else "ALL_ATTRIBUTES"
+        elif count_only:
+            params["Select"] = "COUNT"
+        if limit is not None:
+            params["Limit"] = limit
+        if exclusive_start_key:
+            params["ExclusiveStartKey"] = exclusive_start_key
+        if filter_expression:
+            params["FilterExpression"] = filter_expression
+        response = self.client.query(**params)
+        records = [_record_from_item(item) for item in response.get("Items", []) if item["sk"]["S"].startswith(RECORD_PREFIX)]
+        counted = response.get("Count", 0) if count_only else response.get("ScannedCount", 0)
+        return records, int(counted), response.get("LastEvaluatedKey")
+
     def query(
         self,
         pk: str,
