@@ -1,8 +1,14 @@
-"""Core REST: /rest/{namePlural}[/{id}] for every active object (CONTRACT.md section 3)."""
+"""Core REST: /rest/{namePlural}… for every active object (CONTRACT.md section 3).
+
+Routes, matched in Twenty's order: batch create, create one, find many, find one, restore (one
+and many), update (one and many; PUT is an alias of PATCH), delete (soft with
+`soft_delete=true`, else destroy; one and many). Bulk routes need a filter.
+"""
 
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,29 +16,18 @@ from starlette.routing import Route
 
 from ..errors import BadRequest, Forbidden
 from ..metadata.model import ObjectMetadata
-from ..records.service import DEFAULT_LIMIT, MAX_LIMIT, RecordService, WorkspaceView
-from .context import Caller, caller_of, workspace_of
 from ..query.parse_filter import parse_filter
 from ..query.parse_order_by import parse_order_by
-from ..query.parse_params import parse_cursors, parse_limit
+from ..query.parse_params import parse_cursors, parse_depth, parse_fields, parse_flag, parse_limit
+from ..records.projection import Projection
+from ..records.service import DEFAULT_LIMIT, MAX_LIMIT, RecordService, WorkspaceView
+from .context import Caller, caller_of, workspace_of
 from .http import json_body, json_response
 
 __all__ = ["core_rest_routes"]
 
 # Endpoints are async and call blocking storage directly: a Lambda execution environment serves
 # one request at a time, so a thread hop per request would only add latency.
-
-
-def _resolve(request: Request) -> tuple[Caller, WorkspaceView, ObjectMetadata]:
-    caller = caller_of(request)
-    ws = workspace_of(caller)
-    plural = request.path_params["plural"]
-    obj = ws.schema.active_object_by_plural(plural)
-    if obj is None:
-        raise BadRequest(_unknown_object_message(ws, plural))
-    if not caller.role.can_read:
-        raise Forbidden(f"Role {caller.role.name} cannot read {obj.name_plural}")
-    return caller, ws, obj
 
 
 def _unknown_object_message(ws: WorkspaceView, name: str) -> str:
@@ -44,48 +39,78 @@ def _unknown_object_message(ws: WorkspaceView, name: str) -> str:
     return f"object '{name}' not found. eg: {close[0] if close else 'companies'}"
 
 
-def _soft_delete_flag(request: Request) -> bool:
-    # Booleans are on only for the exact string "true" (Twenty compares with 'true').
-    return request.query_params.get("soft_delete") == "true"
+class _Call:
+    """One request's caller, workspace, object and output options."""
 
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.params = request.query_params
+        self.caller: Caller = caller_of(request)
+        self.ws: WorkspaceView = workspace_of(self.caller)
+        plural = request.path_params["plural"]
+        obj = self.ws.schema.active_object_by_plural(plural)
+        if obj is None:
+            raise BadRequest(_unknown_object_message(self.ws, plural))
+        self.obj: ObjectMetadata = obj
+        self.require(self.caller.role.can_read, "read")
+        self.projection = Projection.build(
+            self.ws.schema, obj, depth=parse_depth(self.params.get("depth")), fields=parse_fields(self.params.getlist("fields") or None)
+        )
 
-def _require(caller: Caller, allowed: bool, action: str, obj: ObjectMetadata) -> None:
-    if not allowed:
-        raise Forbidden(f"Role {caller.role.name} cannot {action} {obj.name_plural}")
+    def require(self, allowed: bool, action: str) -> None:
+        if not allowed:
+            raise Forbidden(f"Role {self.caller.role.name} cannot {action} {self.obj.name_plural}")
+
+    def filter_input(self) -> dict[str, Any] | None:
+        raw = self.params.get("filter")
+        return parse_filter(raw) if raw else None
+
+    @property
+    def soft(self) -> bool:
+        return parse_flag(self.params.get("soft_delete"))
 
 
 class CoreRest:
     def __init__(self, records: RecordService | None = None) -> None:
         self.records = records or RecordService()
 
-    async def collection(self, request: Request) -> Response:
-        caller, ws, obj = _resolve(request)
-        if request.method == "GET":
-            return self._find_many(request, ws, obj)
-        if request.method == "POST":
-            _require(caller, caller.role.can_update, "create", obj)
-            record = self.records.create_one(ws, obj, await json_body(request))
-            return json_response({"data": {f"create{obj.singular_cap}": record}}, 201)
-        operation = "delete" if request.method == "DELETE" and _soft_delete_flag(request) else (
-            "destroy" if request.method == "DELETE" else "update"
-        )
-        if "filter" not in request.query_params or not request.query_params["filter"]:
-            raise BadRequest(
-                f"Filters are mandatory for bulk {operation} operations. Please provide at least one filter"
-                " to prevent accidental " + ("deletion" if operation != "update" else "update") + " of all records."
-            )
-        raise BadRequest(f"Bulk {operation} with a filter is not available yet on /rest/{obj.name_plural}")
+    def _out(self, call: _Call, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return call.projection.apply(self.records, call.ws, records)
 
-    def _find_many(self, request: Request, ws: WorkspaceView, obj: ObjectMetadata) -> Response:
-        params = request.query_params
+    async def batch(self, request: Request) -> Response:
+        call = _Call(request)
+        call.require(call.caller.role.can_update, "create")
+        created = self.records.create_many(call.ws, call.obj, await json_body(request), upsert=parse_flag(call.params.get("upsert")))
+        return json_response({"data": {f"create{call.obj.plural_cap}": self._out(call, created)}}, 201)
+
+    async def collection(self, request: Request) -> Response:
+        call = _Call(request)
+        obj, method = call.obj, request.method
+        if method == "GET":
+            return self._find_many(call)
+        if method == "POST":
+            call.require(call.caller.role.can_update, "create")
+            record = self.records.create_one(call.ws, obj, await json_body(request), upsert=parse_flag(call.params.get("upsert")))
+            return json_response({"data": {f"create{obj.singular_cap}": self._out(call, [record])[0]}}, 201)
+        if method in ("PATCH", "PUT"):
+            call.require(call.caller.role.can_update, "update")
+            body = await json_body(request)
+            updated = self.records.update_many(call.ws, obj, call.filter_input(), body)
+            return json_response({"data": {f"update{obj.plural_cap}": self._out(call, updated)}})
+        soft = call.soft
+        call.require(call.caller.role.can_soft_delete if soft else call.caller.role.can_destroy, "delete" if soft else "destroy")
+        deleted = self.records.delete_many(call.ws, obj, call.filter_input(), soft=soft)
+        return json_response({"data": {f"delete{obj.plural_cap}": self._out(call, deleted)}})
+
+    def _find_many(self, call: _Call) -> Response:
+        params = call.params
         limit = parse_limit(params.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
         starting_after, ending_before = parse_cursors(params.get("starting_after"), params.get("ending_before"))
-        raw_filter = params.get("filter")
         raw_order = params.get("order_by")
         result = self.records.find_many(
-            ws,
-            obj,
-            filter_input=parse_filter(raw_filter) if raw_filter else None,
+            call.ws,
+            call.obj,
+            filter_input=call.filter_input(),
             order_input=parse_order_by(raw_order) if raw_order else None,
             limit=limit,
             starting_after=starting_after,
@@ -93,7 +118,7 @@ class CoreRest:
         )
         return json_response(
             {
-                "data": {obj.name_plural: result.records},
+                "data": {call.obj.name_plural: self._out(call, result.records)},
                 "totalCount": result.total_count,
                 "pageInfo": {
                     "hasNextPage": result.has_next_page,
@@ -104,26 +129,39 @@ class CoreRest:
             }
         )
 
+    async def restore_many(self, request: Request) -> Response:
+        call = _Call(request)
+        call.require(call.caller.role.can_soft_delete, "restore")
+        restored = self.records.restore_many(call.ws, call.obj, call.filter_input())
+        return json_response({"data": {f"restore{call.obj.plural_cap}": self._out(call, restored)}})
+
+    async def restore_one(self, request: Request) -> Response:
+        call = _Call(request)
+        call.require(call.caller.role.can_soft_delete, "restore")
+        record = self.records.restore_one(call.ws, call.obj, request.path_params["id"])
+        return json_response({"data": {f"restore{call.obj.singular_cap}": self._out(call, [record])[0]}})
+
     async def member(self, request: Request) -> Response:
-        caller, ws, obj = _resolve(request)
-        record_id = request.path_params["id"]
+        call = _Call(request)
+        obj, record_id = call.obj, request.path_params["id"]
         if request.method == "GET":
-            return json_response({"data": {obj.name_singular: self.records.get_one(ws, obj, record_id)}})
+            return json_response({"data": {obj.name_singular: self._out(call, [self.records.get_one(call.ws, obj, record_id)])[0]}})
         if request.method in ("PATCH", "PUT"):
-            _require(caller, caller.role.can_update, "update", obj)
-            record = self.records.update_one(ws, obj, record_id, await json_body(request))
-            return json_response({"data": {f"update{obj.singular_cap}": record}})
-        soft = _soft_delete_flag(request)
-        _require(caller, caller.role.can_soft_delete if soft else caller.role.can_destroy, "delete" if soft else "destroy", obj)
-        record = self.records.delete_one(ws, obj, record_id, soft=soft)
-        return json_response({"data": {f"delete{obj.singular_cap}": record}})
+            call.require(call.caller.role.can_update, "update")
+            record = self.records.update_one(call.ws, obj, record_id, await json_body(request))
+            return json_response({"data": {f"update{obj.singular_cap}": self._out(call, [record])[0]}})
+        soft = call.soft
+        call.require(call.caller.role.can_soft_delete if soft else call.caller.role.can_destroy, "delete" if soft else "destroy")
+        record = self.records.delete_one(call.ws, obj, record_id, soft=soft)
+        return json_response({"data": {f"delete{obj.singular_cap}": self._out(call, [record])[0]}})
 
 
 def core_rest_routes(records: RecordService | None = None) -> list[Route]:
     rest = CoreRest(records)
     return [
+        Route("/rest/batch/{plural}", rest.batch, methods=["POST"]),
+        Route("/rest/{plural}/restore", rest.restore_many, methods=["PATCH"]),
+        Route("/rest/{plural}/{id}/restore", rest.restore_one, methods=["PATCH"]),
         Route("/rest/{plural}", rest.collection, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
         Route("/rest/{plural}/{id}", rest.member, methods=["GET", "PATCH", "PUT", "DELETE"]),
     ]
-
-

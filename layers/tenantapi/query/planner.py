@@ -2,6 +2,7 @@
 
 The records table gives each object five LSI slots (docs/storage.md). A query is served, in order
 of preference, by:
+- the records named by an `id` equality or `in` list (read by key);
 - a key condition on a slotted field (eq, range, prefix) taken from the filter's top-level AND;
 - an index scan in the order asked for, when the page is ordered by one slotted field: an index
   lists nulls first, so a forward scan serves AscNullsFirst and a backward one DescNullsLast;
@@ -55,6 +56,7 @@ class Plan:
     streaming: bool  # the source yields the requested order and the count needs no reading
     descending: bool  # scan the source backwards
     include_deleted: bool  # the filter mentions deletedAt: soft-deleted records are candidates
+    ids: tuple[str, ...] | None = None  # the filter names the ids: the candidates are those records
 
     @property
     def index_name(self) -> str | None:
@@ -120,8 +122,15 @@ def plan_query(shape: ObjectShape, filter_node: FilterNode | None, order: tuple[
     first = terms[0] if terms and terms[0].field.name != "id" else None
     descending = bool(terms) and not terms[0].ascending
 
+    # `id[eq]` / `id[in]`: read those records by key (GetItem-priced), whatever else is asked.
+    conjuncts = _conjuncts(filter_node)
+    for c in conjuncts:
+        if isinstance(c, Predicate) and c.field.name == "id" and c.op in ("eq", "in"):
+            ids = (c.value,) if c.op == "eq" else tuple(c.value)
+            rest = [other for other in conjuncts if other is not c]
+            return Plan(None, None, _and(rest), False, descending, include_deleted, ids=tuple(dict.fromkeys(ids)))
+
     if not include_deleted:
-        conjuncts = _conjuncts(filter_node)
         usable = [(c, k) for c in conjuncts if isinstance(c, Predicate) for k in [_key_condition(c)] if k is not None]
         # Equality first (its matches come in id order), then the field the page is ordered by.
         usable.sort(key=lambda ck: (ck[0].op != "eq", not (first is not None and ck[0].field.id == first.field.id)))

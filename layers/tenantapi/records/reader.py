@@ -149,9 +149,14 @@ class RecordReader:
 
     # -- bounded ------------------------------------------------------------------------------
 
-    def _bounded(
-        self, pk: str, shape: ObjectShape, node: FilterNode | None, order: tuple[OrderTerm, ...], plan: Plan, page: PageRequest
-    ) -> PageResult:
+    def _by_ids(self, pk: str, shape: ObjectShape, plan: Plan) -> list[dict[str, Any]]:
+        if len(plan.ids or ()) > READ_BUDGET:
+            raise BadRequest(f"'filter' invalid: at most {READ_BUDGET} ids may be listed")
+        found = self.store.batch_get(pk, plan.ids or ())
+        deleted_key = shape.storage_key("deletedAt")
+        return [r for r in found.values() if plan.include_deleted or r.get(deleted_key) is None]
+
+    def _read_all(self, pk: str, shape: ObjectShape, order: tuple[OrderTerm, ...], plan: Plan) -> list[dict[str, Any]]:
         source = self._source(shape, plan)
         candidates: list[dict[str, Any]] = []
         start, read = None, 0
@@ -165,8 +170,16 @@ class RecordReader:
             if read > READ_BUDGET:
                 raise BadRequest(_budget_message(shape, order, plan))
             if last is None:
-                break
+                return candidates
             start = last
+
+    def _bounded(
+        self, pk: str, shape: ObjectShape, node: FilterNode | None, order: tuple[OrderTerm, ...], plan: Plan, page: PageRequest
+    ) -> PageResult:
+        if plan.ids is not None:
+            candidates = self._by_ids(pk, shape, plan)
+        else:
+            candidates = self._read_all(pk, shape, order, plan)
         residual = plan.residual
         matching = [r for r in candidates if matches(residual, r)]
         keyed = sorted(((key_of_values(order, [term_value(t, r) for t in order]), r) for r in matching), key=lambda kr: kr[0])

@@ -6,29 +6,36 @@ to storage through RecordStore; the HTTP layer only parses and shapes.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..clock import new_id, now_iso
 from ..errors import BadRequest, NotFound
 from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
-from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, partition_key
+from ..metadata.field_types import OnDelete
+from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite, partition_key
 from ..storage.sort_keys import with_state
-from ..query.filters import compile_filter
+from ..query.filters import And, compile_filter
 from ..query.order import compile_order, term_value
 from ..query.planner import plan_query
 from .cursor import decode_cursor, encode_cursor
 from .reader import PageRequest, RecordReader, query_binding
 from .defaults import default_for
+from .integrity import UniqueGuards, check_relation_targets, children_of, unique_guards
 from .shape import ObjectShape, shape_of, stored_value
 from .values import check_values, normalise_uuid
 
-__all__ = ["WorkspaceView", "RecordService", "ListResult", "DEFAULT_LIMIT", "MAX_LIMIT"]
+__all__ = ["WorkspaceView", "RecordService", "ListResult", "DEFAULT_LIMIT", "MAX_LIMIT", "BATCH_LIMIT"]
 
 DEFAULT_LIMIT = 60
 MAX_LIMIT = 200
+# Records one request may create or change: Twenty's documented batch size, REST and GraphQL.
+BATCH_LIMIT = 60
+# How far CASCADE follows relations from a destroyed record.
+ON_DELETE_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class RecordService:
     def __init__(self, store: RecordStore | None = None, *, clock: Callable[[], str] = now_iso, ids: Callable[[], str] = new_id) -> None:
         self.store = store or RecordStore()
         self.reader = RecordReader(self.store)
+        self.guards = UniqueGuards(self.store)
         self.clock = clock
         self.ids = ids
 
@@ -75,34 +83,60 @@ class RecordService:
         context = given.get("context") if isinstance(given, dict) and given.get("context") is not None else {}
         return {"source": source, "workspaceMemberId": None, "name": ws.actor_name, "context": context}
 
-    def _attributes(self, shape: ObjectShape, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        by_id = {f.id: f for f in shape.stored_fields}
-        # Nulls are stored (DynamoDB NULL): an absent attribute means "written before the field
-        # existed", which reads as the field's default.
-        attributes = {by_id[fid].storage_key: v for fid, v in values.items() if fid in by_id}
-        attributes.update(shape.slot_values(record_id, values))
-        return attributes
-
-    @staticmethod
-    def _by_field_id(shape: ObjectShape, stored: dict[str, Any]) -> dict[str, Any]:
-        return {f.id: stored.get(f.storage_key) for f in shape.stored_fields}
-
     # -- writes -------------------------------------------------------------------------------
 
-    def create_one(self, ws: WorkspaceView, obj: ObjectMetadata, body: Any) -> dict[str, Any]:
+    def create_one(self, ws: WorkspaceView, obj: ObjectMetadata, body: Any, *, upsert: bool = False) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise BadRequest(f"The body must be a JSON object, got {_json_type(body)}")
+        return self.create_many(ws, obj, [body], upsert=upsert)[0]
+
+    def create_many(self, ws: WorkspaceView, obj: ObjectMetadata, bodies: Any, *, upsert: bool = False) -> list[dict[str, Any]]:
+        """Create (or, with upsert, update the matches of) 1..60 records, all or nothing."""
+        if not isinstance(bodies, list):
+            raise BadRequest(f"The body must be a JSON array of records, got {_json_type(bodies)}")
+        if not bodies:
+            raise BadRequest("The batch is empty: send 1 to 60 records")
+        if len(bodies) > BATCH_LIMIT:
+            raise BadRequest(f"A batch holds at most {BATCH_LIMIT} records, got {len(bodies)}")
         shape = shape_of(ws.schema, obj)
-        record_id, values = self._new_record(ws, shape, body)
-        try:
-            self.store.create(partition_key(ws.id, obj.id), [(record_id, self._attributes(shape, record_id, values))])
-        except DuplicateRecord:
-            raise BadRequest(f"A duplicate entry was detected: a {obj.name_singular} with id {record_id} already exists") from None
-        return self.present(shape, {"id": record_id, **self._stored_view(shape, values)})
+        pk = partition_key(ws.id, obj.id)
+        changes: list[_Change] = []
+        seen: set[str] = set()
+        for index, body in enumerate(bodies):
+            with _naming_record(index, len(bodies)):
+                if not isinstance(body, dict):
+                    raise BadRequest(f"The body must be a JSON object, got {_json_type(body)}")
+                match = self._upsert_match(pk, shape, body) if upsert else None
+                if match is not None:
+                    change = self._update_change(ws, shape, match, body)
+                else:
+                    record_id, values = self._new_record(ws, shape, body)
+                    change = _Change("put", record_id, values, None)
+                if change.record_id in seen:
+                    raise BadRequest(f"A duplicate entry was detected: id {change.record_id} appears twice in the batch")
+                seen.add(change.record_id)
+                changes.append(change)
+        self._commit(ws, shape, changes)
+        return [self.present(shape, c.after(shape)) for c in changes]
 
-    def _stored_view(self, shape: ObjectShape, values: dict[str, Any]) -> dict[str, Any]:
-        by_id = {f.id: f for f in shape.stored_fields}
-        return {by_id[fid].storage_key: v for fid, v in values.items() if fid in by_id}
+    def _upsert_match(self, pk: str, shape: ObjectShape, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The live record an upsert updates: the one with the body's id, else the one holding one
+        of the body's unique values (CONTRACT.md 3.4)."""
+        deleted_key = shape.storage_key("deletedAt")
+        if body.get("id") is not None:
+            record = self.store.get(pk, normalise_uuid(body["id"], "id"))
+            return record if record is not None and record.get(deleted_key) is None else None
+        values = check_values(shape.writable, body, creating=True)
+        for guard in unique_guards(shape, values):
+            owner = self.store.guard_owner(pk, guard.key)
+            record = self.store.get(pk, owner) if owner else None
+            if record is not None and record.get(deleted_key) is None and any(
+                g.key == guard.key for g in unique_guards(shape, {guard.field.id: record.get(guard.field.storage_key)})
+            ):
+                return record
+        return None
 
-    def _new_record(self, ws: WorkspaceView, shape: ObjectShape, body: Any) -> tuple[str, dict[str, Any]]:
+    def _new_record(self, ws: WorkspaceView, shape: ObjectShape, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         values = check_values(shape.writable, body, creating=True)
         record_id = normalise_uuid(body["id"], "id") if body.get("id") is not None else self.ids()
         now = self.clock()
@@ -118,14 +152,182 @@ class RecordService:
         if "position" not in body:
             # New records go last under position ordering: milliseconds since the epoch.
             values[system["position"].id] = float(_epoch_millis(now))
-        self._check_required(shape, values)
+        _check_required(shape, values)
         return record_id, values
 
-    @staticmethod
-    def _check_required(shape: ObjectShape, values: dict[str, Any]) -> None:
-        for f in shape.stored_fields:
-            if not f.is_nullable and values.get(f.id) is None and not f.is_system:
-                raise BadRequest(f"Field '{f.join_column or f.name}' of object '{shape.object.name_singular}' is required")
+    def _update_change(self, ws: WorkspaceView, shape: ObjectShape, stored: dict[str, Any], body: Any) -> _Change:
+        if isinstance(body, dict) and body.get("id") is not None and normalise_uuid(body["id"], "id") != stored["id"]:
+            raise BadRequest("Field 'id' cannot be changed")
+        current = _by_field_id(shape, stored)
+        values = check_values(shape.writable, body, current=current, creating=False)
+        values[shape.system["updatedAt"].id] = self.clock()
+        values[shape.system["updatedBy"].id] = self._actor(ws, None)
+        _check_required(shape, {**current, **values})
+        return _Change("update", stored["id"], values, stored)
+
+    def update_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, body: Any) -> dict[str, Any]:
+        shape = shape_of(ws.schema, obj)
+        change = self._update_change(ws, shape, self._live(ws, shape, record_id), body)
+        self._commit(ws, shape, [change])
+        return self.present(shape, change.after(shape))
+
+    def update_many(self, ws: WorkspaceView, obj: ObjectMetadata, filter_input: Any, body: Any, *, filter_strings: bool = True) -> list[dict[str, Any]]:
+        shape = shape_of(ws.schema, obj)
+        selected = self._select(ws, shape, filter_input, filter_strings, "update")
+        changes = [self._update_change(ws, shape, stored, body) for stored in selected]
+        self._commit(ws, shape, changes)
+        return [self.present(shape, c.after(shape)) for c in changes]
+
+    def delete_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, *, soft: bool) -> dict[str, Any]:
+        shape = shape_of(ws.schema, obj)
+        if soft:
+            stored = self._live(ws, shape, record_id)
+        else:
+            found = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
+            if found is None:
+                raise NotFound("Record not found")
+            stored = found
+        return self._delete(ws, shape, [stored], soft=soft)[0]
+
+    def delete_many(self, ws: WorkspaceView, obj: ObjectMetadata, filter_input: Any, *, soft: bool, filter_strings: bool = True) -> list[dict[str, Any]]:
+        shape = shape_of(ws.schema, obj)
+        selected = self._select(ws, shape, filter_input, filter_strings, "delete" if soft else "destroy")
+        return self._delete(ws, shape, selected, soft=soft)
+
+    def _delete(self, ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]], *, soft: bool) -> list[dict[str, Any]]:
+        if soft:
+            now = self.clock()
+            changes = [_Change("update", r["id"], {shape.system["deletedAt"].id: now}, r, live=False) for r in records]
+            self._commit(ws, shape, changes)
+            return [self.present(shape, c.after(shape)) for c in changes]
+        self._apply_on_delete(ws, shape, [r["id"] for r in records], depth=0)
+        changes = [_Change("delete", r["id"], {}, r) for r in records]
+        self._commit(ws, shape, changes)
+        return [self.present(shape, r) for r in records]
+
+    def restore_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str) -> dict[str, Any]:
+        shape = shape_of(ws.schema, obj)
+        stored = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
+        if stored is None or stored.get(shape.storage_key("deletedAt")) is None:
+            raise NotFound("Record not found")
+        return self._restore(ws, shape, [stored])[0]
+
+    def restore_many(self, ws: WorkspaceView, obj: ObjectMetadata, filter_input: Any, *, filter_strings: bool = True) -> list[dict[str, Any]]:
+        shape = shape_of(ws.schema, obj)
+        selected = self._select(ws, shape, filter_input, filter_strings, "restore", deleted=True)
+        return self._restore(ws, shape, selected)
+
+    def _restore(self, ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        changes = [_Change("update", r["id"], {shape.system["deletedAt"].id: None}, r, restoring=True) for r in records]
+        self._commit(ws, shape, changes)
+        return [self.present(shape, c.after(shape)) for c in changes]
+
+    # -- the one write path -------------------------------------------------------------------
+
+    def _commit(self, ws: WorkspaceView, shape: ObjectShape, changes: list["_Change"]) -> None:
+        """Check relation targets, claim unique values, then write every change in one
+        transaction; on failure the claimed values are given back and nothing is stored."""
+        if not changes:
+            return
+        pk = partition_key(ws.id, shape.object.id)
+        check_relation_targets(self.store, ws.id, ws.schema, shape, [c.values for c in changes if c.kind != "delete"])
+        claimed: list[tuple[str, str]] = []
+        released: list[tuple[str, str]] = []
+        writes: list[RecordWrite] = []
+        try:
+            for change in changes:
+                before = unique_guards(shape, _by_field_id(shape, change.stored)) if change.stored is not None else []
+                if change.kind == "delete":
+                    released += [(g.key, change.record_id) for g in before]
+                else:
+                    after = unique_guards(shape, {**_by_field_id(shape, change.stored or {}), **change.values})
+                    keep = {g.key for g in before} if not change.restoring else set()
+                    self.guards.claim(pk, shape, change.record_id, [g for g in after if g.key not in keep], claimed)
+                    released += [(g.key, change.record_id) for g in before if g.key not in {a.key for a in after}]
+                writes.append(change.write(pk, shape))
+            self.store.write(writes)
+        except DuplicateRecord as error:
+            self.guards.release(pk, claimed)
+            raise BadRequest(f"A duplicate entry was detected: a {shape.object.name_singular} with id {error.record_id} already exists") from None
+        except RecordMissing:
+            self.guards.release(pk, claimed)
+            raise NotFound("Record not found") from None
+        except BaseException:
+            self.guards.release(pk, claimed)
+            raise
+        self.guards.release(pk, released)
+
+    def _select(self, ws: WorkspaceView, shape: ObjectShape, filter_input: Any, strings: bool, operation: str, *, deleted: bool = False) -> list[dict[str, Any]]:
+        """The records a bulk operation touches: at most BATCH_LIMIT, else a 400 with the count."""
+        if not filter_input:
+            raise BadRequest(
+                f"Filters are mandatory for bulk {operation} operations. Please provide at least one filter to prevent accidental "
+                + ("deletion" if operation in ("delete", "destroy") else "changes")
+                + " of all records."
+            )
+        node = compile_filter(shape, filter_input, strings=strings)
+        if deleted:
+            node = And((node, compile_filter(shape, {"deletedAt": {"is": "NOT_NULL"}}, strings=True)))  # type: ignore[arg-type]
+        order = compile_order(shape, None)
+        page = self.reader.read(
+            partition_key(ws.id, shape.object.id), shape, node, order, plan_query(shape, node, order), PageRequest(limit=BATCH_LIMIT)
+        )
+        if page.total_count > BATCH_LIMIT:
+            raise BadRequest(
+                f"The filter matches {page.total_count} {shape.object.name_plural}; a bulk {operation} changes at most"
+                f" {BATCH_LIMIT} records. Narrow the filter."
+            )
+        return page.records
+
+    def _apply_on_delete(self, ws: WorkspaceView, shape: ObjectShape, record_ids: list[str], *, depth: int) -> None:
+        """Before destroying records, apply onDelete of every relation that points at them:
+        RESTRICT refuses, SET_NULL clears the children's join column, CASCADE destroys them."""
+        if not record_ids:
+            return
+        for child_obj, field, on_delete in children_of(ws.schema, shape.object):
+            child_shape = shape_of(ws.schema, child_obj)
+            children = self._children(ws, child_shape, field, record_ids)
+            if not children or on_delete is OnDelete.NO_ACTION:
+                continue
+            if on_delete is OnDelete.RESTRICT:
+                raise BadRequest(
+                    f"{len(children)} {child_obj.name_plural} still point at this {shape.object.name_singular} through"
+                    f" '{field.join_column}': delete or move them first"
+                )
+            if on_delete is OnDelete.CASCADE:
+                if depth >= ON_DELETE_DEPTH:
+                    raise BadRequest(f"Deleting would cascade more than {ON_DELETE_DEPTH} relations deep")
+                self._apply_on_delete(ws, child_shape, [c["id"] for c in children], depth=depth + 1)
+                for chunk in _chunks(children, BATCH_LIMIT):
+                    self._commit(ws, child_shape, [_Change("delete", c["id"], {}, c) for c in chunk])
+            else:
+                now = self.clock()
+                for chunk in _chunks(children, BATCH_LIMIT):
+                    self._commit(ws, child_shape, [
+                        _Change("update", c["id"], {field.id: None, child_shape.system["updatedAt"].id: now}, c)
+                        for c in chunk
+                    ])
+
+    def _children(self, ws: WorkspaceView, child_shape: ObjectShape, field: Any, parent_ids: list[str]) -> list[dict[str, Any]]:
+        node = compile_filter(child_shape, {field.join_column: {"in": list(parent_ids)}}, strings=False)
+        order = compile_order(child_shape, None)
+        pk = partition_key(ws.id, child_shape.object.id)
+        children: list[dict[str, Any]] = []
+        if field.index_slot is not None and len(parent_ids) > 1:
+            # One key-condition read per parent: each is an indexed equality.
+            for parent_id in parent_ids:
+                children += self._children(ws, child_shape, field, [parent_id])
+            return children
+        if len(parent_ids) == 1:
+            node = compile_filter(child_shape, {field.join_column: {"eq": parent_ids[0]}}, strings=False)
+        plan = plan_query(child_shape, node, order)
+        after: list[Any] | None = None
+        while True:
+            page = self.reader.read(pk, child_shape, node, order, plan, PageRequest(limit=MAX_LIMIT, after=after))
+            children += page.records
+            if not page.has_next_page or not page.records:
+                return children
+            after = [term_value(t, page.records[-1]) for t in order]
 
     def _live(self, ws: WorkspaceView, shape: ObjectShape, record_id: Any) -> dict[str, Any]:
         record_id = _path_id(record_id)
@@ -137,60 +339,6 @@ class RecordService:
     def get_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str) -> dict[str, Any]:
         shape = shape_of(ws.schema, obj)
         return self.present(shape, self._live(ws, shape, record_id))
-
-    def update_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, body: Any) -> dict[str, Any]:
-        shape = shape_of(ws.schema, obj)
-        stored = self._live(ws, shape, record_id)
-        if isinstance(body, dict) and "id" in body and body["id"] is not None and normalise_uuid(body["id"], "id") != stored["id"]:
-            raise BadRequest("Field 'id' cannot be changed")
-        values = check_values(shape.writable, body, current=self._by_field_id(shape, stored), creating=False)
-        values[shape.system["updatedAt"].id] = self.clock()
-        values[shape.system["updatedBy"].id] = self._actor(ws, None)
-        merged = {**self._by_field_id(shape, stored), **values}
-        self._check_required(shape, merged)
-        self._write_changes(ws, shape, stored, values)
-        return self.present(shape, {"id": stored["id"], **self._stored_view(shape, merged)})
-
-    def _write_changes(
-        self,
-        ws: WorkspaceView,
-        shape: ObjectShape,
-        stored: dict[str, Any],
-        values: dict[str, Any],
-        count_delta: int = 0,
-        *,
-        live: bool = True,
-    ) -> dict[str, Any]:
-        """Write changed values (and their slots); returns the stored form after the change."""
-        by_id = {f.id: f for f in shape.stored_fields}
-        set_values = {by_id[fid].storage_key: v for fid, v in values.items()}
-        set_values.update(shape.slot_values(stored["id"], values, live=live))
-        if not live or stored.get(shape.storage_key("deletedAt")) is not None:
-            # Leaving or entering the deleted state moves every slot, changed or not.
-            set_values.update({s: with_state(v, live) for s, v in stored.items() if _is_slot(s) and s not in set_values})
-        try:
-            self.store.update(partition_key(ws.id, shape.object.id), stored["id"], set_values, (), count_delta)
-        except RecordMissing:
-            raise NotFound("Record not found") from None
-        return {**stored, **set_values}
-
-    def delete_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, *, soft: bool) -> dict[str, Any]:
-        shape = shape_of(ws.schema, obj)
-        deleted_at_key = shape.storage_key("deletedAt")
-        if soft:
-            stored = self._live(ws, shape, record_id)
-            values = {shape.system["deletedAt"].id: self.clock()}
-            # A soft-deleted record's slots move to the "D" state: live index reads never see it.
-            return self.present(shape, self._write_changes(ws, shape, stored, values, count_delta=-1, live=False))
-        stored = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
-        if stored is None:
-            raise NotFound("Record not found")
-        live = stored.get(deleted_at_key) is None
-        try:
-            self.store.delete(partition_key(ws.id, obj.id), stored["id"], -1 if live else 0)
-        except RecordMissing:
-            raise NotFound("Record not found") from None
-        return self.present(shape, stored)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -233,6 +381,70 @@ class RecordService:
             start_cursor=cursor(page.records[0]) if page.records else None,
             end_cursor=cursor(page.records[-1]) if page.records else None,
         )
+
+
+@dataclass
+class _Change:
+    """One record's change within a write: put (new), update or delete."""
+
+    kind: str
+    record_id: str
+    values: dict[str, Any]  # {field id: value}: all of a new record, the changed ones of an update
+    stored: dict[str, Any] | None  # the record as read, for updates and deletes
+    live: bool = True  # False: the update soft-deletes
+    restoring: bool = False  # the update restores a soft-deleted record
+
+    def after(self, shape: ObjectShape) -> dict[str, Any]:
+        """The stored form once written."""
+        by_id = {f.id: f for f in shape.stored_fields}
+        return {**(self.stored or {}), "id": self.record_id, **{by_id[k].storage_key: v for k, v in self.values.items() if k in by_id}}
+
+    def write(self, pk: str, shape: ObjectShape) -> RecordWrite:
+        if self.kind == "delete":
+            live = (self.stored or {}).get(shape.storage_key("deletedAt")) is None
+            return RecordWrite("delete", pk, self.record_id, count_delta=-1 if live else 0)
+        by_id = {f.id: f for f in shape.stored_fields}
+        # Nulls are stored (DynamoDB NULL): an absent attribute means "written before the field
+        # existed", which reads as the field's default.
+        attributes = {by_id[k].storage_key: v for k, v in self.values.items() if k in by_id}
+        attributes.update(shape.slot_values(self.record_id, self.values, live=self.live))
+        if self.kind == "put":
+            return RecordWrite("put", pk, self.record_id, attributes, count_delta=1)
+        if not self.live or self.restoring:
+            # Entering or leaving the deleted state moves every slot, changed or not.
+            attributes.update({k: with_state(v, self.live) for k, v in (self.stored or {}).items() if _is_slot(k) and k not in attributes})
+        delta = -1 if not self.live else (1 if self.restoring else 0)
+        return RecordWrite("update", pk, self.record_id, attributes, count_delta=delta)
+
+
+def _by_field_id(shape: ObjectShape, stored: dict[str, Any]) -> dict[str, Any]:
+    return {f.id: stored.get(f.storage_key) for f in shape.stored_fields}
+
+
+def _check_required(shape: ObjectShape, values: dict[str, Any]) -> None:
+    for f in shape.stored_fields:
+        if not f.is_nullable and values.get(f.id) is None and not f.is_system:
+            raise BadRequest(f"Field '{f.join_column or f.name}' of object '{shape.object.name_singular}' is required")
+
+
+@contextmanager
+def _naming_record(index: int, total: int) -> Iterator[None]:
+    """In a batch, an error names the record it is about."""
+    try:
+        yield
+    except BadRequest as error:
+        if total == 1:
+            raise
+        raise BadRequest(f"Record {index} of the batch: {error.message}") from None
+
+
+def _json_type(value: Any) -> str:
+    return "array" if isinstance(value, list) else "null" if value is None else "object" if isinstance(value, dict) else type(value).__name__
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _is_slot(attribute: str) -> bool:

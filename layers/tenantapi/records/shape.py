@@ -28,6 +28,8 @@ class ObjectShape:
         self.filterable: dict[str, FieldMetadata] = {
             (f.join_column or f.name): f for f in active if not f.is_one_to_many
         }
+        self.unique_fields: list[FieldMetadata] = [f for f in self.stored_fields if f.is_unique]
+        self.join_fields: list[FieldMetadata] = [f for f in self.stored_fields if f.join_column]
         # Slots of every field that holds one, active or not: a slot's meaning is fixed per object.
         self.slotted: list[FieldMetadata] = [f for f in schema.fields_of(obj.id) if f.index_slot is not None]
 

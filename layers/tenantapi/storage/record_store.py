@@ -4,12 +4,13 @@
                                                            (named by the field's storage key),
                                                            s1..s5 = its LSI sort keys
     pk = "<workspaceId>#<objectId>", sk = "#COUNT"         live records of the object (n)
+    pk = "<workspaceId>#<objectId>", sk = "U#<guard>"      a unique value and its owner record (id)
 Every key starts with the workspace id, so no request can reach another workspace's items.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from botocore.exceptions import ClientError
@@ -17,10 +18,34 @@ from botocore.exceptions import ClientError
 from ..config import settings
 from .dynamo import client, from_item, to_attr, to_item
 
-__all__ = ["RecordStore", "Page", "DuplicateRecord", "RecordMissing", "partition_key"]
+__all__ = ["RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "partition_key"]
 
 COUNT_SK = "#COUNT"
 RECORD_PREFIX = "R#"
+GUARD_PREFIX = "U#"
+# TransactWriteItems holds at most 100 actions (DynamoDB limit).
+MAX_TRANSACTION_ACTIONS = 100
+
+
+@dataclass(frozen=True)
+class RecordWrite:
+    """One record write of a transaction: put (new id), update (existing) or delete."""
+
+    kind: str  # "put" | "update" | "delete"
+    pk: str
+    record_id: str
+    attributes: dict[str, Any] = field(default_factory=dict)  # put: the item; update: attributes to SET
+    count_delta: int = 0
+
+
+def _update_expression(attributes: dict[str, Any]) -> dict[str, Any]:
+    names = {f"#a{i}": name for i, name in enumerate(attributes)}
+    values = {f":v{i}": to_attr(value) for i, value in enumerate(attributes.values())}
+    return {
+        "UpdateExpression": "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
 
 
 def partition_key(workspace_id: str, object_id: str) -> str:
@@ -181,7 +206,97 @@ class RecordStore:
                 deleted += len(keys[start : start + 25])
         return deleted
 
+    def write(self, actions: list["RecordWrite"]) -> None:
+        """Several record writes as one TransactWriteItems (DynamoDB: at most 100 actions).
+        Raises DuplicateRecord or RecordMissing naming the record whose condition failed."""
+        items: list[dict[str, Any]] = []
+        for action in actions:
+            key = self._key(action.pk, action.record_id)
+            if action.kind == "put":
+                items.append({"Put": {"TableName": self.table, "Item": {**key, **to_item(action.attributes)},
+                                      "ConditionExpression": "attribute_not_exists(sk)"}})
+            elif action.kind == "update":
+                items.append({"Update": {"TableName": self.table, "Key": key, **_update_expression(action.attributes),
+                                         "ConditionExpression": "attribute_exists(sk)"}})
+            else:
+                items.append({"Delete": {"TableName": self.table, "Key": key, "ConditionExpression": "attribute_exists(sk)"}})
+        deltas: dict[str, int] = {}
+        for action in actions:
+            if action.count_delta:
+                deltas[action.pk] = deltas.get(action.pk, 0) + action.count_delta
+        items += [self._count_update(pk, delta) for pk, delta in deltas.items() if delta]
+        if len(items) > MAX_TRANSACTION_ACTIONS:
+            raise ValueError(f"{len(items)} actions exceed one transaction")
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            for reason, action in zip(error.response.get("CancellationReasons") or [], actions):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    raise (DuplicateRecord if action.kind == "put" else RecordMissing)(action.record_id) from error
+            raise
+
+    # -- unique guards ------------------------------------------------------------------------
+
+    def reserve_guard(self, pk: str, guard: str, record_id: str, *, stale_owner: str | None = None) -> str | None:
+        """Claim a unique value for a record. Returns None when claimed, else the current owner.
+        `stale_owner` takes over a guard whose owner no longer holds the value."""
+        condition = "attribute_not_exists(sk) OR id = :self" if stale_owner is None else "id = :stale"
+        values = {":self": {"S": record_id}} if stale_owner is None else {":stale": {"S": stale_owner}}
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}, "id": {"S": record_id}},
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+            return None
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            old = error.response.get("Item") or {}
+            return old.get("id", {}).get("S") or self.guard_owner(pk, guard) or ""
+
+    def guard_owner(self, pk: str, guard: str) -> str | None:
+        item = self.client.get_item(
+            TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}}, ConsistentRead=True
+        ).get("Item")
+        return item["id"]["S"] if item else None
+
+    def release_guard(self, pk: str, guard: str, record_id: str) -> None:
+        """Give a value back, only if this record still holds it."""
+        try:
+            self.client.delete_item(
+                TableName=self.table,
+                Key={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}},
+                ConditionExpression="id = :self",
+                ExpressionAttributeValues={":self": {"S": record_id}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
     # -- reads --------------------------------------------------------------------------------
+
+    def batch_get(self, pk: str, record_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Records by id (strongly consistent), in BatchGetItem requests of 100 keys (DynamoDB limit)."""
+        ids = list(dict.fromkeys(record_ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 100):
+            pending: dict[str, Any] = {
+                self.table: {"Keys": [self._key(pk, i) for i in ids[start : start + 100]], "ConsistentRead": True}
+            }
+            for _ in range(8):
+                response = self.client.batch_get_item(RequestItems=pending)
+                for item in response.get("Responses", {}).get(self.table, []):
+                    record = _record_from_item(item)
+                    found[record["id"]] = record
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+        return found
 
     def get(self, pk: str, record_id: str) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.table, Key=self._key(pk, record_id), ConsistentRead=True).get("Item")

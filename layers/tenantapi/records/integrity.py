@@ -1,0 +1,127 @@
+"""Integrity of record writes: unique values, relation targets, and onDelete of relations.
+
+Unique values are guarded by items of the object's collection (`U#<field>#<hash of value>`,
+holding the owner id), claimed with a conditional PutItem before the record transaction and not
+inside it, so a batch of 60 stays one transaction of 61 actions (docs/storage.md, "Unique
+guards"). A guard whose owner is gone, soft-deleted or no longer holds the value is taken over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..errors import BadRequest
+from ..metadata.field_types import FieldType, OnDelete
+from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
+from ..storage.record_store import RecordStore, partition_key
+from ..storage.sort_keys import encode_value
+from .shape import ObjectShape, shape_of
+
+__all__ = ["Guard", "UniqueGuards", "unique_guards", "check_relation_targets", "children_of"]
+
+# The sub-field that makes a composite unique (Twenty's unique constraints on these types).
+_UNIQUE_PART = {
+    FieldType.EMAILS: ("primaryEmail",),
+    FieldType.LINKS: ("primaryLinkUrl",),
+    FieldType.PHONES: ("primaryPhoneCallingCode", "primaryPhoneNumber"),
+}
+
+
+@dataclass(frozen=True)
+class Guard:
+    field: FieldMetadata
+    key: str  # "<storage key>#<sha256 of the normalised value>"
+    shown: str  # the value as the error message names it
+
+
+def _normalised(field: FieldMetadata, value: Any) -> str | None:
+    if value is None:
+        return None
+    if field.type in _UNIQUE_PART:
+        parts = [str(value.get(p) or "").strip() for p in _UNIQUE_PART[field.type]] if isinstance(value, dict) else []
+        if not parts or not parts[-1]:
+            return None  # an empty primary value is not a value (many records may lack one)
+        text = "".join(parts)
+        # Emails and URLs compare case-insensitively.
+        return text.lower() if field.type is not FieldType.PHONES else text
+    if value == "":
+        return None
+    return encode_value(field.type, value)
+
+
+def unique_guards(shape: ObjectShape, values: dict[str, Any]) -> list[Guard]:
+    """The guards a record with these {field id: value} needs."""
+    guards = []
+    for f in shape.unique_fields:
+        if f.id not in values:
+            continue
+        normalised = _normalised(f, values[f.id])
+        if normalised is not None:
+            digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:40]
+            guards.append(Guard(f, f"{f.storage_key}#{digest}", normalised))
+    return guards
+
+
+class UniqueGuards:
+    def __init__(self, store: RecordStore) -> None:
+        self.store = store
+
+    def claim(self, pk: str, shape: ObjectShape, record_id: str, guards: Iterable[Guard], taken: list[tuple[str, str]]) -> None:
+        """Claim every guard for the record, appending (guard, record id) to `taken`; a value held
+        by another live record is a 400 naming the field."""
+        for guard in guards:
+            owner = self.store.reserve_guard(pk, guard.key, record_id)
+            if owner is not None and owner != record_id and not self._holds(pk, shape, owner, guard):
+                owner = self.store.reserve_guard(pk, guard.key, record_id, stale_owner=owner)
+            if owner is not None and owner != record_id:
+                name = guard.field.name
+                raise BadRequest(
+                    f"A duplicate entry was detected: another {shape.object.name_singular} already has this {name} ({guard.shown})"
+                )
+            taken.append((guard.key, record_id))
+
+    def _holds(self, pk: str, shape: ObjectShape, owner: str, guard: Guard) -> bool:
+        record = self.store.get(pk, owner)
+        if record is None or record.get(shape.storage_key("deletedAt")) is not None:
+            return False
+        current = unique_guards(shape, {guard.field.id: record.get(guard.field.storage_key)})
+        return any(g.key == guard.key for g in current)
+
+    def release(self, pk: str, taken: Iterable[tuple[str, str]]) -> None:
+        for guard, record_id in taken:
+            self.store.release_guard(pk, guard, record_id)
+
+
+def check_relation_targets(store: RecordStore, workspace_id: str, schema: WorkspaceSchema, shape: ObjectShape, rows: list[dict[str, Any]]) -> None:
+    """Every join column set in these rows ({field id: value}) names a live record of its target."""
+    wanted: dict[str, set[str]] = {}
+    fields: dict[str, FieldMetadata] = {}
+    for f in shape.join_fields:
+        for row in rows:
+            value = row.get(f.id)
+            if value is not None:
+                wanted.setdefault(f.relation.target_object_id, set()).add(value)  # type: ignore[union-attr]
+                fields.setdefault(f.relation.target_object_id, f)  # type: ignore[union-attr]
+    for target_id, ids in wanted.items():
+        target = schema.object(target_id)
+        found = store.batch_get(partition_key(workspace_id, target_id), ids) if target is not None else {}
+        deleted_key = shape_of(schema, target).storage_key("deletedAt") if target is not None else ""
+        for record_id in sorted(ids):
+            record = found.get(record_id)
+            if record is None or record.get(deleted_key) is not None:
+                f = fields[target_id]
+                name = target.name_singular if target is not None else "record"
+                raise BadRequest(f"Invalid value for field '{f.join_column}': no {name} with id {record_id}")
+
+
+def children_of(schema: WorkspaceSchema, obj: ObjectMetadata) -> list[tuple[ObjectMetadata, FieldMetadata, OnDelete]]:
+    """The MANY_TO_ONE fields of active objects that point at `obj`, with their onDelete."""
+    out = []
+    for f in schema.fields:
+        if f.is_many_to_one and f.relation.target_object_id == obj.id and f.is_active:  # type: ignore[union-attr]
+            child = schema.object(f.object_id)
+            if child is not None:
+                out.append((child, f, f.relation.on_delete or OnDelete.SET_NULL))  # type: ignore[union-attr]
+    return out
