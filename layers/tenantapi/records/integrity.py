@@ -9,6 +9,7 @@ guards"). A guard whose owner is gone, soft-deleted or no longer holds the value
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -20,6 +21,8 @@ from ..storage.sort_keys import encode_value
 from .shape import ObjectShape, shape_of
 
 __all__ = ["Guard", "UniqueGuards", "unique_guards", "check_relation_targets", "children_of"]
+
+CLAIM_LEASE_SECONDS = 60.0
 
 # The sub-field that makes a composite unique (Twenty's unique constraints on these types).
 _UNIQUE_PART = {
@@ -70,21 +73,30 @@ class UniqueGuards:
 
     def claim(self, pk: str, shape: ObjectShape, record_id: str, guards: Iterable[Guard], taken: list[tuple[str, str]]) -> None:
         """Claim every guard for the record, appending (guard, record id) to `taken`; a value held
-        by another live record is a 400 naming the field."""
+        by another record (of this write, or live in the table) is a 400 naming the field."""
         for guard in guards:
-            owner = self.store.reserve_guard(pk, guard.key, record_id)
-            if owner is not None and owner != record_id and not self._holds(pk, shape, owner, guard):
-                owner = self.store.reserve_guard(pk, guard.key, record_id, stale_owner=owner)
-            if owner is not None and owner != record_id:
-                name = guard.field.name
-                raise BadRequest(
-                    f"A duplicate entry was detected: another {shape.object.name_singular} already has this {name} ({guard.shown})"
-                )
+            if any(key == guard.key and owner != record_id for key, owner in taken):
+                raise self._duplicate(shape, guard)
+            held = self.store.reserve_guard(pk, guard.key, record_id)
+            if held is not None and held[0] != record_id and not self._holds(pk, shape, guard, *held):
+                held = self.store.reserve_guard(pk, guard.key, record_id, stale_owner=held[0])
+            if held is not None and held[0] != record_id:
+                raise self._duplicate(shape, guard)
             taken.append((guard.key, record_id))
 
-    def _holds(self, pk: str, shape: ObjectShape, owner: str, guard: Guard) -> bool:
+    @staticmethod
+    def _duplicate(shape: ObjectShape, guard: Guard) -> BadRequest:
+        return BadRequest(
+            f"A duplicate entry was detected: another {shape.object.name_singular} already has this {guard.field.name} ({guard.shown})"
+        )
+
+    def _holds(self, pk: str, shape: ObjectShape, guard: Guard, owner: str, claimed_at: float) -> bool:
         record = self.store.get(pk, owner)
-        if record is None or record.get(shape.storage_key("deletedAt")) is not None:
+        if record is None:
+            # A claim whose record is not written yet may belong to a request still running:
+            # only a claim older than any request can live (API Gateway stops at 29 s) is stale.
+            return time.time() - claimed_at < CLAIM_LEASE_SECONDS
+        if record.get(shape.storage_key("deletedAt")) is not None:
             return False
         current = unique_guards(shape, {guard.field.id: record.get(guard.field.storage_key)})
         return any(g.key == guard.key for g in current)

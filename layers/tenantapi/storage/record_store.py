@@ -10,6 +10,7 @@ Every key starts with the workspace id, so no request can reach another workspac
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -239,15 +240,15 @@ class RecordStore:
 
     # -- unique guards ------------------------------------------------------------------------
 
-    def reserve_guard(self, pk: str, guard: str, record_id: str, *, stale_owner: str | None = None) -> str | None:
-        """Claim a unique value for a record. Returns None when claimed, else the current owner.
-        `stale_owner` takes over a guard whose owner no longer holds the value."""
+    def reserve_guard(self, pk: str, guard: str, record_id: str, *, stale_owner: str | None = None) -> tuple[str, float] | None:
+        """Claim a unique value for a record. Returns None when claimed, else (owner, claimed at,
+        epoch seconds). `stale_owner` takes over a guard whose owner no longer holds the value."""
         condition = "attribute_not_exists(sk) OR id = :self" if stale_owner is None else "id = :stale"
         values = {":self": {"S": record_id}} if stale_owner is None else {":stale": {"S": stale_owner}}
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}, "id": {"S": record_id}},
+                Item={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}, "id": {"S": record_id}, "at": {"N": f"{time.time():.3f}"}},
                 ConditionExpression=condition,
                 ExpressionAttributeValues=values,
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -256,8 +257,12 @@ class RecordStore:
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            old = error.response.get("Item") or {}
-            return old.get("id", {}).get("S") or self.guard_owner(pk, guard) or ""
+            old = error.response.get("Item")
+            if old is None:  # some emulators do not return the old item: read it
+                old = self.client.get_item(
+                    TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}}, ConsistentRead=True
+                ).get("Item") or {}
+            return old.get("id", {}).get("S", ""), float(old.get("at", {}).get("N", "0"))
 
     def guard_owner(self, pk: str, guard: str) -> str | None:
         item = self.client.get_item(
