@@ -57,6 +57,7 @@ def present_field(schema: WorkspaceSchema, field: FieldMetadata) -> dict[str, An
         "isSystem": field.is_system,
         "isNullable": field.is_nullable,
         "isUnique": field.is_unique,
+        "isIndexed": field.index_slot is not None,  # ours, additive (docs/storage.md)
         "isLabelSyncedWithName": field.is_label_synced_with_name,
         "isUIReadOnly": field.is_ui_read_only,
         "defaultValue": copy.deepcopy(field.default_value),

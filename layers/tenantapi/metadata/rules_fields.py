@@ -42,13 +42,24 @@ _CREATE_KEYS = (
     "type", "name", "label", "description", "icon", "isActive", "isSystem", "isUIEditable", "isUIReadOnly",
     "isNullable", "isUnique", "isSearchable", "isAuditLogged", "defaultValue", "options", "settings",
     "objectMetadataId", "isLabelSyncedWithName", "isRemoteCreation", "relationCreationPayload",
-    "morphRelationsCreationPayload",
+    "morphRelationsCreationPayload", "isIndexed",
 )
 _UPDATE_KEYS = (
     "universalIdentifier", "name", "label", "description", "icon", "isActive", "isSystem", "isUIEditable",
     "isUIReadOnly", "isNullable", "isUnique", "isSearchable", "isAuditLogged", "defaultValue", "options",
     "settings", "objectMetadataId", "isLabelSyncedWithName", "morphRelationsUpdatePayload", "translations",
+    "isIndexed",
 )
+# Ours, additive: `isIndexed: true` gives a field one of its object's five index slots, so filters
+# and orders on it read O(page) (docs/storage.md). A slot is never taken back.
+_INDEXABLE = frozenset({
+    FieldType.TEXT, FieldType.NUMBER, FieldType.NUMERIC, FieldType.BOOLEAN, FieldType.DATE, FieldType.DATE_TIME,
+    FieldType.UUID, FieldType.RATING, FieldType.SELECT, FieldType.POSITION, FieldType.FULL_NAME, FieldType.EMAILS,
+    FieldType.LINKS, FieldType.PHONES, FieldType.CURRENCY, FieldType.ADDRESS,
+})
+_NOT_INDEXABLE = "Field type {type} cannot be indexed (indexable: {types})"
+_NO_FREE_SLOT = 'Object "{object}" has no free index slot: the five are held by {held}'
+_INDEX_DROP = "isIndexed cannot be turned off: an index slot is never taken back"
 _RELATION_KEYS = ("type", "targetObjectMetadataId", "targetFieldLabel", "targetFieldName", "targetFieldIcon")
 _RELATION_PREFIX = "relationCreationPayload."
 # The one system object other objects may point at: records are assigned to members.
@@ -140,13 +151,16 @@ def plan_create_field(
         names_taken(schema.fields_of(obj.id)), name, field_type, key="name", object_name=obj.name_singular
     )
     allocator = FieldAllocator(schema)
+    storage_key = allocator.storage_key(obj.id)
+    index_slot = _explicit_slot(schema, allocator, obj, field_type) if data.boolean("isIndexed") else None
     field = FieldMetadata(
         id=new_id(),
         object_id=obj.id,
         name=name,
         label=label,
         type=field_type,
-        storage_key=allocator.storage_key(obj.id),
+        index_slot=index_slot,
+        storage_key=storage_key,
         created_at=now,
         updated_at=now,
         is_unique=is_unique,
@@ -219,6 +233,20 @@ def _plan_create_relation(
     # The two sides are one relation: they are active, or not, together.
     other = replace(other, is_active=source.is_active)
     return SchemaChange(result=source, puts=collect_puts(source, other, *allocator.changed_objects()))
+
+
+def _indexable_list() -> str:
+    return ", ".join(sorted(t.value for t in _INDEXABLE))
+
+
+def _explicit_slot(schema: WorkspaceSchema, allocator: FieldAllocator, obj: ObjectMetadata, field_type: FieldType) -> int:
+    if field_type not in _INDEXABLE:
+        raise BadRequest(_NOT_INDEXABLE.format(type=field_type.value, types=_indexable_list()))
+    slot = allocator.index_slot(obj.id)
+    if slot is None:
+        held = ", ".join(f.join_column or f.name for f in schema.fields_of(obj.id) if f.index_slot is not None) or "deleted fields"
+        raise BadRequest(_NO_FREE_SLOT.format(object=obj.name_singular, held=held))
+    return slot
 
 
 # -- update -----------------------------------------------------------------------------------
@@ -316,13 +344,22 @@ def plan_update_field(
         name = changes.get("name", field.name)
         changes["settings"] = relation_settings(name, relation, changes.get("settings", field.settings))
 
+    allocator = FieldAllocator(schema)
+    is_indexed = data.boolean("isIndexed")
+    if is_indexed is False and field.index_slot is not None:
+        raise BadRequest(_INDEX_DROP)
+    if is_indexed and field.index_slot is None:
+        if field.relation is not None and not field.join_column:
+            raise BadRequest(_NOT_INDEXABLE.format(type="ONE_TO_MANY RELATION", types=_indexable_list()))
+        changes["index_slot"] = _explicit_slot(schema, allocator, obj, FieldType.UUID if field.join_column else field.type)
+
     updated = replace(field, **changes)
     if updated.is_label_synced_with_name and {"name", "label", "is_label_synced_with_name"} & changes.keys():
         check_label_synced(updated.name, updated.label, name_key="name", label_key="label")
     if updated == field:
         return SchemaChange(result=field)  # nothing to write
     updated = replace(updated, updated_at=now)
-    puts: list[FieldMetadata] = [updated]
+    puts: list[FieldMetadata | ObjectMetadata] = [updated, *allocator.changed_objects()]
     if other is not None and "is_active" in changes and other.is_active != updated.is_active:
         # Both sides of a relation are active, or not, together.
         puts.append(replace(other, is_active=updated.is_active, updated_at=now))

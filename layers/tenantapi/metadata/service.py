@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..clock import new_id, now_iso
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
+from ..records.shape import index_value, shape_of
 from ..storage.metadata_store import MetadataStore, SchemaConflict
-from ..storage.record_store import RecordStore, partition_key
+from ..storage.record_store import RecordStore, RecordWrite, partition_key
 from .model import FieldMetadata, ObjectMetadata, WorkspaceSchema, replace
 from .rules import (
     SchemaChange,
@@ -27,6 +28,9 @@ from .rules import (
 __all__ = ["MetadataService"]
 
 _ATTEMPTS = 3
+# Records an index slot is written on at once when a field gets one on a non-empty object.
+BACKFILL_LIMIT = 5000
+BACKFILL_BATCH = 100  # TransactWriteItems: at most 100 actions (DynamoDB limit)
 
 
 class MetadataService:
@@ -43,7 +47,7 @@ class MetadataService:
     def _apply(self, workspace_id: str, plan: Callable[[WorkspaceSchema], SchemaChange], schema: WorkspaceSchema | None = None) -> tuple[SchemaChange, WorkspaceSchema]:
         for attempt in range(_ATTEMPTS):
             current = schema if (schema is not None and attempt == 0) else self.schema(workspace_id)
-            change = plan(current)
+            change, to_backfill = self._prepare_slots(workspace_id, current, plan(current))
             # Fields of a deleted object leave with it (the schema loader drops fields whose object
             # is gone), so only the rest must fit the commit's one transaction; they follow after.
             deleted_objects = {d.id for d in change.deletes if isinstance(d, ObjectMetadata)}
@@ -63,6 +67,8 @@ class MetadataService:
             )
             if orphans:
                 self.store.delete_definitions(workspace_id, orphans)
+            for f in to_backfill:
+                self._backfill(partition_key(workspace_id, f.object_id), current, f)
             self._after_commit(workspace_id, change)
             return change, updated
         raise SchemaConflict()  # pragma: no cover - the loop returns or raises
@@ -90,30 +96,65 @@ class MetadataService:
     def create_field(self, workspace_id: str, payload: Any, schema: WorkspaceSchema | None = None) -> tuple[FieldMetadata, WorkspaceSchema]:
         change, updated = self._apply(
             workspace_id,
-            lambda s: self._unindexed_where_records_exist(
-                workspace_id, plan_create_field(s, payload, now=now_iso(), new_id=new_id)
-            ),
+            lambda s: plan_create_field(s, payload, now=now_iso(), new_id=new_id),
             schema,
         )
         return change.result, updated  # type: ignore[return-value]
 
-    def _unindexed_where_records_exist(self, workspace_id: str, change: SchemaChange) -> SchemaChange:
-        """An index slot is only given to a field whose object has no records yet: records written
-        before the field would be missing from the index (there is no backfill), so such a field is
-        served by bounded reads instead (docs/storage.md, "Limits")."""
-        slotted = [d for d in change.puts if isinstance(d, FieldMetadata) and d.index_slot is not None]
-        filled = {f.object_id for f in slotted if self.records.count(partition_key(workspace_id, f.object_id)) > 0}
-        if not filled:
-            return change
+    def _prepare_slots(self, workspace_id: str, current: WorkspaceSchema, change: SchemaChange) -> tuple[SchemaChange, list[FieldMetadata]]:
+        """A field that gets an index slot on an object that already has records needs its slot
+        written on every record first (a backfill, up to BACKFILL_LIMIT records). Past the limit an
+        automatic slot (a join column) is dropped and the field is served by bounded reads; an
+        explicit `isIndexed` is a 400. Returns the change and the fields to backfill again once
+        committed (records written meanwhile by requests still on the previous schema)."""
+        new_slots = [
+            d for d in change.puts
+            if isinstance(d, FieldMetadata) and d.index_slot is not None
+            and (current.field(d.id) is None or current.field(d.id).index_slot is None)  # type: ignore[union-attr]
+        ]
+        dropped: set[str] = set()
+        to_backfill: list[FieldMetadata] = []
+        for f in new_slots:
+            pk = partition_key(workspace_id, f.object_id)
+            records = self.records.count(pk)
+            if records == 0:
+                continue
+            if records > BACKFILL_LIMIT:
+                if current.field(f.id) is not None or not (f.join_column or f.is_system):
+                    raise BadRequest(
+                        f"Field '{f.name}' cannot be indexed: its object has {records} records, and an index is"
+                        f" built at once for at most {BACKFILL_LIMIT}"
+                    )
+                dropped.add(f.id)
+                continue
+            self._backfill(pk, current, f)
+            to_backfill.append(f)
+        if not dropped:
+            return change, to_backfill
 
-        def unslot(definition: ObjectMetadata | FieldMetadata) -> ObjectMetadata | FieldMetadata:
-            if isinstance(definition, FieldMetadata) and definition.object_id in filled and definition.index_slot is not None:
-                return replace(definition, index_slot=None)
-            return definition
+        def unslot(d: ObjectMetadata | FieldMetadata) -> ObjectMetadata | FieldMetadata:
+            return replace(d, index_slot=None) if isinstance(d, FieldMetadata) and d.id in dropped else d
 
-        puts = tuple(unslot(d) for d in change.puts)
-        result = unslot(change.result)
-        return replace(change, puts=puts, result=result)
+        return replace(change, puts=tuple(unslot(d) for d in change.puts), result=unslot(change.result)), to_backfill
+
+    def _backfill(self, pk: str, schema: WorkspaceSchema, field: FieldMetadata) -> None:
+        """Write one field's slot on every record of its object (live and soft-deleted)."""
+        obj = schema.object(field.object_id)
+        assert obj is not None
+        deleted_key = shape_of(schema, obj).storage_key("deletedAt")
+        attribute = f"s{field.index_slot}"
+        start = None
+        while True:
+            records, _, last = self.records.query_range(pk, index=None, attribute="sk", begins_with="R#", exclusive_start_key=start)
+            writes = [
+                RecordWrite("update", pk, r["id"], {attribute: index_value(field, r, live=r.get(deleted_key) is None)})
+                for r in records
+            ]
+            for chunk in range(0, len(writes), BACKFILL_BATCH):
+                self.records.write(writes[chunk : chunk + BACKFILL_BATCH])
+            if last is None:
+                return
+            start = last
 
     def update_field(self, workspace_id: str, field_id: str, update: Any, schema: WorkspaceSchema | None = None) -> tuple[FieldMetadata, WorkspaceSchema]:
         change, updated = self._apply(workspace_id, lambda s: plan_update_field(s, field_id, update, now=now_iso()), schema)

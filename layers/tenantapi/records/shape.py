@@ -10,7 +10,7 @@ from ..storage.sort_keys import encode_value, slot_value
 from .defaults import default_for
 from .values import WritableFields
 
-__all__ = ["ObjectShape", "shape_of", "stored_value"]
+__all__ = ["ObjectShape", "shape_of", "stored_value", "index_value"]
 
 
 class ObjectShape:
@@ -49,6 +49,14 @@ class ObjectShape:
             encoded = None if value is None else encode_value(_indexed_type(f), value)
             slots[f"s{f.index_slot}"] = slot_value(encoded, record_id, live)
         return slots
+
+
+def index_value(field: FieldMetadata, record: dict[str, Any], *, live: bool) -> str:
+    """One slotted field's sort key for a stored record (used to build an index afterwards)."""
+    value = stored_value(field, record)
+    if isinstance(value, dict):
+        value = next(iter(value.values()), None)
+    return slot_value(None if value is None else encode_value(_indexed_type(field), value), record["id"], live)
 
 
 def _indexed_type(field: FieldMetadata) -> FieldType:

@@ -39,6 +39,7 @@ FIELD_KEYS = {
     "isSystem",
     "isNullable",
     "isUnique",
+    "isIndexed",
     "isLabelSyncedWithName",
     "isUIReadOnly",
     "defaultValue",
