@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-from tenantapi.storage.record_store import DuplicateRecord, RecordMissing, RecordStore
+from tenantapi.storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite
 
 
 def _pk() -> str:
@@ -13,24 +13,34 @@ def _ids(n: int) -> list[str]:
     return sorted(str(uuid.uuid4()) for _ in range(n))
 
 
-def test_create_get_update_delete_keep_the_count(dynamodb_backend):
+def _puts(pk: str, rows: list[tuple[str, dict]]) -> list[RecordWrite]:
+    return [RecordWrite("put", pk, record_id, attributes, count_delta=1) for record_id, attributes in rows]
+
+
+def _ids_of(store: RecordStore, pk: str, **kwargs) -> list[str]:
+    records, _, _ = store.query_range(pk, index=None, attribute="sk", **kwargs)
+    return [r["id"] for r in records]
+
+
+def test_put_update_delete_keep_the_count(dynamodb_backend):
     store, pk = RecordStore(), _pk()
     a, b = _ids(2)
-    store.create(pk, [(a, {"f1": "x", "s1": "x\x01" + a}), (b, {"f1": "y"})])
+    store.write(_puts(pk, [(a, {"f1": "x", "s1": "Lx\x01" + a}), (b, {"f1": "y", "f3": None})]))
     assert store.count(pk) == 2
-    assert store.get(pk, a) == {"id": a, "f1": "x", "s1": "x\x01" + a}
-    store.update(pk, a, {"f1": "z", "f2": 3.5}, remove=["s1"])
-    assert store.get(pk, a) == {"id": a, "f1": "z", "f2": 3.5}
-    store.delete(pk, b, count_delta=-1)
+    assert store.get(pk, a) == {"id": a, "f1": "x", "s1": "Lx\x01" + a}
+    assert store.get(pk, b) == {"id": b, "f1": "y", "f3": None}  # nulls are stored
+    store.write([RecordWrite("update", pk, a, {"f1": "z", "f2": 3.5})])
+    assert store.get(pk, a)["f1"] == "z" and store.get(pk, a)["f2"] == 3.5
+    store.write([RecordWrite("delete", pk, b, count_delta=-1)])
     assert store.get(pk, b) is None and store.count(pk) == 1
 
 
 def test_a_batch_with_one_existing_id_writes_nothing(dynamodb_backend):
     store, pk = RecordStore(), _pk()
     existing, *fresh = _ids(60)
-    store.create(pk, [(existing, {"f1": "first"})])
+    store.write(_puts(pk, [(existing, {"f1": "first"})]))
     with pytest.raises(DuplicateRecord) as error:
-        store.create(pk, [(record_id, {"f1": "n"}) for record_id in fresh] + [(existing, {"f1": "again"})])
+        store.write(_puts(pk, [(record_id, {"f1": "n"}) for record_id in fresh] + [(existing, {"f1": "again"})]))
     assert error.value.record_id == existing
     assert store.count(pk) == 1
     assert all(store.get(pk, record_id) is None for record_id in fresh)
@@ -40,25 +50,46 @@ def test_a_batch_with_one_existing_id_writes_nothing(dynamodb_backend):
 def test_update_and_delete_of_a_missing_record_raise(dynamodb_backend):
     store, pk = RecordStore(), _pk()
     with pytest.raises(RecordMissing):
-        store.update(pk, str(uuid.uuid4()), {"f1": "x"})
+        store.write([RecordWrite("update", pk, str(uuid.uuid4()), {"f1": "x"})])
     with pytest.raises(RecordMissing):
-        store.delete(pk, str(uuid.uuid4()), -1)
+        store.write([RecordWrite("delete", pk, str(uuid.uuid4()), count_delta=-1)])
 
 
-def test_pages_follow_id_order_both_ways_and_skip_other_items(dynamodb_backend):
+def test_ranges_follow_id_order_both_ways_and_skip_other_items(dynamodb_backend):
     store, pk = RecordStore(), _pk()
     ids = _ids(7)
-    store.create(pk, [(i, {"f1": i[:4]}) for i in ids])
-    first = store.query(pk, limit=3)
-    assert [r["id"] for r in first.items] == ids[:3]
-    after = store.query(pk, limit=10, after_sk=ids[2])
-    assert [r["id"] for r in after.items] == ids[3:]  # the count item is not a record
-    before = store.query(pk, limit=10, forward=False, after_sk=ids[3])
-    assert [r["id"] for r in before.items] == list(reversed(ids[:3]))
+    store.write(_puts(pk, [(i, {"f1": i[:4]}) for i in ids]))
+    store.reserve_guard(pk, "f1#abc", ids[0])
+    assert _ids_of(store, pk, begins_with="R#", limit=3) == ids[:3]
+    start = {"pk": {"S": pk}, "sk": {"S": "R#" + ids[2]}}
+    assert _ids_of(store, pk, begins_with="R#", exclusive_start_key=start) == ids[3:]
+    assert _ids_of(store, pk, begins_with="R#", forward=False, exclusive_start_key={"pk": {"S": pk}, "sk": {"S": "R#" + ids[3]}}) == list(reversed(ids[:3]))
+
+
+def test_guards_are_claimed_once_and_released_only_by_their_owner(dynamodb_backend):
+    store, pk = RecordStore(), _pk()
+    a, b = _ids(2)
+    assert store.reserve_guard(pk, "f1#v", a) is None
+    assert store.reserve_guard(pk, "f1#v", a) is None  # claiming again is harmless
+    owner, claimed_at = store.reserve_guard(pk, "f1#v", b)
+    assert owner == a and claimed_at > 0
+    store.release_guard(pk, "f1#v", b)  # not b's: nothing happens
+    assert store.guard_owner(pk, "f1#v") == a
+    assert store.reserve_guard(pk, "f1#v", b, stale_owner=a) is None
+    assert store.guard_owner(pk, "f1#v") == b
+
+
+def test_batch_get_reads_by_id_in_requests_of_100(dynamodb_backend):
+    store, pk = RecordStore(), _pk()
+    ids = _ids(150)
+    for start in range(0, 150, 50):
+        store.write(_puts(pk, [(i, {"f1": "v"}) for i in ids[start : start + 50]]))
+    found = store.batch_get(pk, ids + [str(uuid.uuid4())])
+    assert sorted(found) == ids
 
 
 def test_purge_removes_the_whole_collection(dynamodb_backend):
     store, pk = RecordStore(), _pk()
-    store.create(pk, [(i, {"f1": "v"}) for i in _ids(30)])
+    store.write(_puts(pk, [(i, {"f1": "v"}) for i in _ids(30)]))
     assert store.purge(pk) == 31  # 30 records and the count
-    assert store.count(pk) == 0 and store.query(pk, limit=5).items == []
+    assert store.count(pk) == 0 and _ids_of(store, pk, begins_with="R#") == []

@@ -16,7 +16,7 @@ from ..errors import BadRequest, NotFound
 from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
 from ..metadata.field_types import OnDelete
-from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite, partition_key
+from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite, StorageLimit, partition_key
 from ..storage.sort_keys import with_state
 from ..query.filters import And, compile_filter
 from ..query.order import compile_order, term_value
@@ -252,6 +252,9 @@ class RecordService:
         except RecordMissing:
             self.guards.release(pk, claimed)
             raise NotFound("Record not found") from None
+        except StorageLimit as error:
+            self.guards.release(pk, claimed)
+            raise BadRequest(f"Cannot write {shape.object.name_plural}: {error}") from None
         except BaseException:
             self.guards.release(pk, claimed)
             raise

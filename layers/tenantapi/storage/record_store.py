@@ -10,6 +10,7 @@ Every key starts with the workspace id, so no request can reach another workspac
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -19,13 +20,14 @@ from botocore.exceptions import ClientError
 from ..config import settings
 from .dynamo import client, from_item, to_attr, to_item
 
-__all__ = ["RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "partition_key"]
+__all__ = ["RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "StorageLimit", "partition_key"]
 
 COUNT_SK = "#COUNT"
 RECORD_PREFIX = "R#"
 GUARD_PREFIX = "U#"
 # TransactWriteItems holds at most 100 actions (DynamoDB limit).
 MAX_TRANSACTION_ACTIONS = 100
+_CONFLICT_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class RecordMissing(Exception):
     pass
 
 
+class StorageLimit(Exception):
+    """A write DynamoDB refuses for size: the item (400 KB) or the item collection (10 GB)."""
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[dict[str, Any]]  # plain values; "id" added from the sort key
@@ -97,95 +103,6 @@ class RecordStore:
                 "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
             }
         }
-
-    def _transact(self, actions: list[dict[str, Any]], record_ids: Sequence[str | None]) -> None:
-        try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = error.response.get("CancellationReasons") or []
-            for reason, record_id in zip(reasons, record_ids):
-                if reason.get("Code") == "ConditionalCheckFailed" and record_id is not None:
-                    raise DuplicateRecord(record_id) from error
-            raise
-
-    # -- writes -------------------------------------------------------------------------------
-
-    def create(self, pk: str, records: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """Create records atomically (one TransactWriteItems: each Put conditional on the id being
-        new, plus the count). Raises DuplicateRecord naming an id that exists."""
-        actions = [
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": {**self._key(pk, record_id), **to_item(attributes)},
-                    "ConditionExpression": "attribute_not_exists(sk)",
-                }
-            }
-            for record_id, attributes in records
-        ]
-        actions.append(self._count_update(pk, len(records)))
-        self._transact(actions, [record_id for record_id, _ in records] + [None])
-
-    def update(
-        self,
-        pk: str,
-        record_id: str,
-        set_values: dict[str, Any],
-        remove: Iterable[str] = (),
-        count_delta: int = 0,
-    ) -> None:
-        """Update one existing record; RecordMissing when it does not exist."""
-        names: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        sets, removes = [], []
-        for i, (attribute, value) in enumerate(set_values.items()):
-            names[f"#a{i}"] = attribute
-            values[f":v{i}"] = to_attr(value)
-            sets.append(f"#a{i} = :v{i}")
-        for j, attribute in enumerate(remove):
-            names[f"#r{j}"] = attribute
-            removes.append(f"#r{j}")
-        expression = " ".join(
-            part for part in (("SET " + ", ".join(sets)) if sets else "", ("REMOVE " + ", ".join(removes)) if removes else "") if part
-        )
-        update: dict[str, Any] = {
-            "TableName": self.table,
-            "Key": self._key(pk, record_id),
-            "ConditionExpression": "attribute_exists(sk)",
-        }
-        if expression:
-            update["UpdateExpression"] = expression
-            update["ExpressionAttributeNames"] = names
-            if values:
-                update["ExpressionAttributeValues"] = values
-        else:
-            update = {k: v for k, v in update.items()}
-        actions: list[dict[str, Any]] = [{"Update": update} if expression else {"ConditionCheck": update}]
-        if count_delta:
-            actions.append(self._count_update(pk, count_delta))
-        try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                reasons = error.response.get("CancellationReasons") or []
-                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                    raise RecordMissing(record_id) from error
-            raise
-
-    def delete(self, pk: str, record_id: str, count_delta: int) -> None:
-        actions: list[dict[str, Any]] = [
-            {"Delete": {"TableName": self.table, "Key": self._key(pk, record_id), "ConditionExpression": "attribute_exists(sk)"}}
-        ]
-        if count_delta:
-            actions.append(self._count_update(pk, count_delta))
-        try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise RecordMissing(record_id) from error
-            raise
 
     def purge(self, pk: str) -> int:
         """Delete every item of an object's collection (object deletion). Returns items deleted."""
@@ -228,15 +145,28 @@ class RecordStore:
         items += [self._count_update(pk, delta) for pk, delta in deltas.items() if delta]
         if len(items) > MAX_TRANSACTION_ACTIONS:
             raise ValueError(f"{len(items)} actions exceed one transaction")
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            for reason, action in zip(error.response.get("CancellationReasons") or [], actions):
-                if reason.get("Code") == "ConditionalCheckFailed":
-                    raise (DuplicateRecord if action.kind == "put" else RecordMissing)(action.record_id) from error
-            raise
+        for attempt in range(_CONFLICT_ATTEMPTS):
+            try:
+                self.client.transact_write_items(TransactItems=items)
+                return
+            except ClientError as error:
+                code = error.response["Error"]["Code"]
+                if code == "ItemCollectionSizeLimitExceededException":
+                    raise StorageLimit("the object holds 10 GB of records, the most one item collection may") from error
+                if code == "ValidationException" and "size" in str(error).lower():
+                    raise StorageLimit("a record would exceed DynamoDB's 400 KB item size") from error
+                if code != "TransactionCanceledException":
+                    raise
+                reasons = error.response.get("CancellationReasons") or []
+                for reason, action in zip(reasons, actions):
+                    if reason.get("Code") == "ConditionalCheckFailed":
+                        raise (DuplicateRecord if action.kind == "put" else RecordMissing)(action.record_id) from error
+                # Cancelled by a concurrent transaction on the same items (the counter is shared by
+                # every write of an object): standard retry mode does not retry these; we do.
+                retryable = {r.get("Code") for r in reasons} <= {"None", None, "TransactionConflict", "ThrottlingError"}
+                if not retryable or attempt == _CONFLICT_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02 * (2**attempt) * (1 + random.random()))
 
     # -- unique guards ------------------------------------------------------------------------
 
@@ -363,45 +293,3 @@ class RecordStore:
         records = [_record_from_item(item) for item in response.get("Items", []) if item["sk"]["S"].startswith(RECORD_PREFIX)]
         counted = response.get("Count", 0) if count_only else response.get("ScannedCount", 0)
         return records, int(counted), response.get("LastEvaluatedKey")
-
-    def query(
-        self,
-        pk: str,
-        *,
-        limit: int,
-        forward: bool = True,
-        after_sk: str | None = None,
-        filter_expression: str | None = None,
-        names: dict[str, str] | None = None,
-        values: dict[str, Any] | None = None,
-        exclusive_start_key: dict[str, Any] | None = None,
-    ) -> Page:
-        """One page of records in id order (strongly consistent). `after_sk` starts strictly
-        after (forward) or before (backward) that record."""
-        params: dict[str, Any] = {
-            "TableName": self.table,
-            "ConsistentRead": True,
-            "ScanIndexForward": forward,
-            "Limit": limit,
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-        }
-        if after_sk is None:
-            params["KeyConditionExpression"] = "pk = :pk AND begins_with(sk, :bound)"
-            params["ExpressionAttributeValues"][":bound"] = {"S": RECORD_PREFIX}
-        else:
-            # Other items of the collection ("#COUNT" before the records, guards after them) are
-            # only reached once the records in that direction are exhausted, and are dropped below.
-            params["KeyConditionExpression"] = "pk = :pk AND sk " + ("> :bound" if forward else "< :bound")
-            params["ExpressionAttributeValues"][":bound"] = {"S": RECORD_PREFIX + after_sk}
-        if exclusive_start_key:
-            params["ExclusiveStartKey"] = exclusive_start_key
-        if filter_expression:
-            params["FilterExpression"] = filter_expression
-            params["ExpressionAttributeValues"].update({k: to_attr(v) for k, v in (values or {}).items()})
-            if names:
-                params["ExpressionAttributeNames"] = names
-        response = self.client.query(**params)
-        items = [
-            _record_from_item(item) for item in response.get("Items", []) if item["sk"]["S"].startswith(RECORD_PREFIX)
-        ]
-        return Page(items=items, last_key=response.get("LastEvaluatedKey"))

@@ -1,0 +1,1 @@
+"""Parts of bench/rest.py: data, DynamoDB call counting, storage operations, in-process timing."""
