@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..auth.roles import RecordAction
 from ..errors import BadRequest, Forbidden
 from ..metadata.model import ObjectMetadata
 from ..query.parse_filter import parse_filter
@@ -52,14 +53,15 @@ class _Call:
         if obj is None:
             raise BadRequest(_unknown_object_message(self.ws, plural))
         self.obj: ObjectMetadata = obj
-        self.require(self.caller.role.can_read, "read")
+        self.require("read")
         self.projection = Projection.build(
             self.ws.schema, obj, depth=parse_depth(self.params.get("depth")), fields=parse_fields(self.params.getlist("fields") or None)
         )
 
-    def require(self, allowed: bool, action: str) -> None:
-        if not allowed:
-            raise Forbidden(f"Role {self.caller.role.name} cannot {action} {self.obj.name_plural}")
+    def require(self, action: RecordAction) -> None:
+        if not self.caller.role.can(action, self.obj.id):
+            verb = {"read": "read", "update": "create or update", "soft_delete": "delete", "destroy": "destroy"}[action]
+            raise Forbidden(f"Role {self.caller.role.name} cannot {verb} {self.obj.name_plural}")
 
     def filter_input(self) -> dict[str, Any] | None:
         raw = self.params.get("filter")
@@ -79,7 +81,7 @@ class CoreRest:
 
     async def batch(self, request: Request) -> Response:
         call = _Call(request)
-        call.require(call.caller.role.can_update, "create")
+        call.require("update")
         created = self.records.create_many(call.ws, call.obj, await json_body(request), upsert=parse_flag(call.params.get("upsert")))
         return json_response({"data": {f"create{call.obj.plural_cap}": self._out(call, created)}}, 201)
 
@@ -89,16 +91,16 @@ class CoreRest:
         if method == "GET":
             return self._find_many(call)
         if method == "POST":
-            call.require(call.caller.role.can_update, "create")
+            call.require("update")
             record = self.records.create_one(call.ws, obj, await json_body(request), upsert=parse_flag(call.params.get("upsert")))
             return json_response({"data": {f"create{obj.singular_cap}": self._out(call, [record])[0]}}, 201)
         if method in ("PATCH", "PUT"):
-            call.require(call.caller.role.can_update, "update")
+            call.require("update")
             body = await json_body(request)
             updated = self.records.update_many(call.ws, obj, call.filter_input(), body)
             return json_response({"data": {f"update{obj.plural_cap}": self._out(call, updated)}})
         soft = call.soft
-        call.require(call.caller.role.can_soft_delete if soft else call.caller.role.can_destroy, "delete" if soft else "destroy")
+        call.require("soft_delete" if soft else "destroy")
         deleted = self.records.delete_many(call.ws, obj, call.filter_input(), soft=soft)
         return json_response({"data": {f"delete{obj.plural_cap}": self._out(call, deleted)}})
 
@@ -131,13 +133,13 @@ class CoreRest:
 
     async def restore_many(self, request: Request) -> Response:
         call = _Call(request)
-        call.require(call.caller.role.can_soft_delete, "restore")
+        call.require("soft_delete")
         restored = self.records.restore_many(call.ws, call.obj, call.filter_input())
         return json_response({"data": {f"restore{call.obj.plural_cap}": self._out(call, restored)}})
 
     async def restore_one(self, request: Request) -> Response:
         call = _Call(request)
-        call.require(call.caller.role.can_soft_delete, "restore")
+        call.require("soft_delete")
         record = self.records.restore_one(call.ws, call.obj, request.path_params["id"])
         return json_response({"data": {f"restore{call.obj.singular_cap}": self._out(call, [record])[0]}})
 
@@ -147,11 +149,11 @@ class CoreRest:
         if request.method == "GET":
             return json_response({"data": {obj.name_singular: self._out(call, [self.records.get_one(call.ws, obj, record_id)])[0]}})
         if request.method in ("PATCH", "PUT"):
-            call.require(call.caller.role.can_update, "update")
+            call.require("update")
             record = self.records.update_one(call.ws, obj, record_id, await json_body(request))
             return json_response({"data": {f"update{obj.singular_cap}": self._out(call, [record])[0]}})
         soft = call.soft
-        call.require(call.caller.role.can_soft_delete if soft else call.caller.role.can_destroy, "delete" if soft else "destroy")
+        call.require("soft_delete" if soft else "destroy")
         record = self.records.delete_one(call.ws, obj, record_id, soft=soft)
         return json_response({"data": {f"delete{obj.singular_cap}": self._out(call, [record])[0]}})
 

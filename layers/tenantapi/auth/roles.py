@@ -1,11 +1,25 @@
 """Roles a key can carry. Admin may do everything; Member works with records but changes no
-settings (CONTRACT.md section 7). Custom roles extend this table."""
+settings (CONTRACT.md section 7). Custom roles (role-wide and per-object permissions) extend this
+model; every check goes through `Role.can` and the permission flags."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
-__all__ = ["Role", "ROLES", "role_named"]
+__all__ = ["Role", "ROLES", "role_named", "RecordAction", "ObjectPermission"]
+
+RecordAction = Literal["read", "update", "soft_delete", "destroy"]
+
+
+@dataclass(frozen=True)
+class ObjectPermission:
+    """Per-object overrides of a role's record permissions (None: the role-wide value)."""
+
+    can_read: bool | None = None
+    can_update: bool | None = None
+    can_soft_delete: bool | None = None
+    can_destroy: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -17,6 +31,13 @@ class Role:
     can_destroy: bool = True
     data_model: bool = False  # permission flag DATA_MODEL: metadata writes
     api_keys_and_webhooks: bool = False  # permission flag API_KEYS_AND_WEBHOOKS
+    objects: dict[str, ObjectPermission] = field(default_factory=dict)  # object id -> overrides
+
+    def can(self, action: RecordAction, object_id: str) -> bool:
+        """May this role do `action` on records of the object?"""
+        override = self.objects.get(object_id)
+        value = getattr(override, f"can_{action}") if override is not None else None
+        return getattr(self, f"can_{action}") if value is None else value
 
 
 ROLES: dict[str, Role] = {
