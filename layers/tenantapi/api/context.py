@@ -65,3 +65,9 @@ def _load(store: MetadataStore, workspace_id: str) -> WorkspaceSchema:
     if schema is None:
         raise Unauthenticated()
     return schema
+
+
+def remember_schema(schema: WorkspaceSchema) -> None:
+    """Cache a schema a change just produced: the next request reads its version from the head,
+    and finds it here instead of loading it again."""
+    schema_cache.get_or_build((schema.workspace_id, schema.version), lambda: schema)

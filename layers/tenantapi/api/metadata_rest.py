@@ -8,7 +8,8 @@ item ids.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,7 +19,7 @@ from ..errors import BadRequest, Forbidden, NotFound
 from ..metadata.model import WorkspaceSchema
 from ..metadata.presenters import present_field, present_object
 from ..metadata.service import MetadataService
-from .context import Caller, caller_of, schema_cache, workspace_of
+from .context import Caller, caller_of, remember_schema, workspace_of
 from .http import json_body, json_response, parse_limit
 
 __all__ = ["metadata_rest_routes", "paginate_by_id", "require_data_model"]
@@ -73,6 +74,24 @@ def paginate_by_id(items: list[dict[str, Any]], params: Any) -> tuple[list[dict[
     return page, page_info
 
 
+@dataclass(frozen=True)
+class _Resource:
+    """One metadata collection (objects or fields): names, lookups and the service's operations."""
+
+    path: str  # "objects"
+    singular: str  # "object": the envelope key of one item, and of createOne<Singular> ...
+    items: Callable[[WorkspaceSchema], Iterable[Any]]
+    find: Callable[[WorkspaceSchema, str], Any]
+    present: Callable[[WorkspaceSchema, Any], dict[str, Any]]
+    create: Callable[..., tuple[Any, WorkspaceSchema]]
+    update: Callable[..., tuple[Any, WorkspaceSchema]]
+    delete: Callable[..., tuple[Any, WorkspaceSchema]]
+
+    @property
+    def capitalized(self) -> str:
+        return self.singular.capitalize()
+
+
 class MetadataRest:
     def __init__(self, service: MetadataService | None = None) -> None:
         self.service = service or MetadataService()
@@ -81,83 +100,54 @@ class MetadataRest:
         caller = caller_of(request)
         return caller, workspace_of(caller).schema
 
-    def _remember(self, schema: WorkspaceSchema) -> None:
-        # The next request reads the new version from the head; caching it now saves a Query.
-        schema_cache.get_or_build((schema.workspace_id, schema.version), lambda: schema)
+    def resources(self) -> list[_Resource]:
+        service = self.service
+        return [
+            _Resource("objects", "object", lambda s: s.objects, lambda s, i: s.object(i), present_object,
+                      service.create_object, service.update_object, service.delete_object),
+            _Resource("fields", "field", lambda s: s.fields, lambda s, i: s.field(i), present_field,
+                      service.create_field, service.update_field, service.delete_field),
+        ]
 
-    # -- objects ------------------------------------------------------------------------------
+    def collection(self, resource: _Resource) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            caller, schema = self._schema(request)
+            if request.method == "GET":
+                items = [resource.present(schema, item) for item in resource.items(schema)]
+                page, page_info = paginate_by_id(items, request.query_params)
+                return json_response({"data": {resource.path: page}, "pageInfo": page_info, "totalCount": len(items)})
+            require_data_model(caller)
+            created, updated = resource.create(schema.workspace_id, await json_body(request), schema)
+            remember_schema(updated)
+            return json_response({"data": {f"createOne{resource.capitalized}": resource.present(updated, created)}}, 201)
 
-    async def objects(self, request: Request) -> Response:
-        caller, schema = self._schema(request)
-        if request.method == "GET":
-            items = [present_object(schema, o) for o in schema.objects]
-            page, page_info = paginate_by_id(items, request.query_params)
-            return json_response({"data": {"objects": page}, "pageInfo": page_info, "totalCount": len(items)})
-        require_data_model(caller)
-        body = await json_body(request)
-        created, updated = self.service.create_object(schema.workspace_id, body, schema)
-        self._remember(updated)
-        return json_response({"data": {"createOneObject": present_object(updated, created)}}, 201)
+        return endpoint
 
-    async def object(self, request: Request) -> Response:
-        caller, schema = self._schema(request)
-        object_id = _uuid(request.path_params["id"], "object id")
-        if request.method == "GET":
-            obj = schema.object(object_id)
-            if obj is None:
-                raise NotFound(f"Object {object_id} not found")
-            return json_response({"data": {"object": present_object(schema, obj)}})
-        require_data_model(caller)
-        if request.method == "DELETE":
-            deleted, updated = self.service.delete_object(schema.workspace_id, object_id, schema)
-            self._remember(updated)
-            return json_response({"data": {"deleteOneObject": present_object(schema, deleted)}})
-        body = await json_body(request)
-        changed, updated = self.service.update_object(schema.workspace_id, object_id, body, schema)
-        self._remember(updated)
-        return json_response({"data": {"updateOneObject": present_object(updated, changed)}})
+    def member(self, resource: _Resource) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            caller, schema = self._schema(request)
+            item_id = _uuid(request.path_params["id"], f"{resource.singular} id")
+            if request.method == "GET":
+                item = resource.find(schema, item_id)
+                if item is None:
+                    raise NotFound(f"{resource.capitalized} {item_id} not found")
+                return json_response({"data": {resource.singular: resource.present(schema, item)}})
+            require_data_model(caller)
+            if request.method == "DELETE":
+                deleted, updated = resource.delete(schema.workspace_id, item_id, schema)
+                remember_schema(updated)
+                return json_response({"data": {f"deleteOne{resource.capitalized}": resource.present(schema, deleted)}})
+            changed, updated = resource.update(schema.workspace_id, item_id, await json_body(request), schema)
+            remember_schema(updated)
+            return json_response({"data": {f"updateOne{resource.capitalized}": resource.present(updated, changed)}})
 
-    # -- fields -------------------------------------------------------------------------------
-
-    async def fields(self, request: Request) -> Response:
-        caller, schema = self._schema(request)
-        if request.method == "GET":
-            items = [present_field(schema, f) for f in schema.fields]
-            page, page_info = paginate_by_id(items, request.query_params)
-            return json_response({"data": {"fields": page}, "pageInfo": page_info, "totalCount": len(items)})
-        require_data_model(caller)
-        body = await json_body(request)
-        created, updated = self.service.create_field(schema.workspace_id, body, schema)
-        self._remember(updated)
-        return json_response({"data": {"createOneField": present_field(updated, created)}}, 201)
-
-    async def field(self, request: Request) -> Response:
-        caller, schema = self._schema(request)
-        field_id = _uuid(request.path_params["id"], "field id")
-        if request.method == "GET":
-            f = schema.field(field_id)
-            if f is None:
-                raise NotFound(f"Field {field_id} not found")
-            return json_response({"data": {"field": present_field(schema, f)}})
-        require_data_model(caller)
-        if request.method == "DELETE":
-            deleted, updated = self.service.delete_field(schema.workspace_id, field_id, schema)
-            self._remember(updated)
-            return json_response({"data": {"deleteOneField": present_field(schema, deleted)}})
-        body = await json_body(request)
-        changed, updated = self.service.update_field(schema.workspace_id, field_id, body, schema)
-        self._remember(updated)
-        return json_response({"data": {"updateOneField": present_field(updated, changed)}})
+        return endpoint
 
 
 def metadata_rest_routes(service: MetadataService | None = None) -> list[Route]:
     rest = MetadataRest(service)
-    one: Callable[..., Any]
     routes = []
-    for path, many, one in (
-        ("objects", rest.objects, rest.object),
-        ("fields", rest.fields, rest.field),
-    ):
-        routes.append(Route(f"/rest/metadata/{path}", many, methods=["GET", "POST"]))
-        routes.append(Route(f"/rest/metadata/{path}/{{id}}", one, methods=["GET", "PATCH", "PUT", "DELETE"]))
+    for resource in rest.resources():
+        routes.append(Route(f"/rest/metadata/{resource.path}", rest.collection(resource), methods=["GET", "POST"]))
+        routes.append(Route(f"/rest/metadata/{resource.path}/{{id}}", rest.member(resource), methods=["GET", "PATCH", "PUT", "DELETE"]))
     return routes

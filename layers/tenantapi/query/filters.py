@@ -18,7 +18,7 @@ from typing import Any, Union
 from ..errors import BadRequest
 from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
-from ..records.shape import ObjectShape, stored_value
+from ..records.shape import ObjectShape, path_value
 from ..records.values import normalise_uuid, parse_datetime
 
 __all__ = ["Predicate", "And", "Or", "Not", "FilterNode", "compile_filter", "matches", "mentions_field", "EXAMPLE"]
@@ -224,15 +224,6 @@ def _like_pattern(pattern: str, insensitive: bool) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if insensitive else 0))
 
 
-def _value_of(predicate: Predicate, record: dict[str, Any]) -> Any:
-    if predicate.field.name == "id":
-        return record.get("id")
-    value = stored_value(predicate.field, record)
-    if predicate.subfield is not None:
-        value = value.get(predicate.subfield) if isinstance(value, dict) else None
-    return value
-
-
 def _compare(predicate: Predicate, value: Any) -> bool | None:
     op, operand = predicate.op, predicate.value
     if op == "is":
@@ -274,7 +265,7 @@ def _compare(predicate: Predicate, value: Any) -> bool | None:
 
 def _truth(node: FilterNode, record: dict[str, Any]) -> bool | None:
     if isinstance(node, Predicate):
-        return _compare(node, _value_of(node, record))
+        return _compare(node, path_value(node.field, node.subfield, record))
     if isinstance(node, Not):
         inner = _truth(node.child, record)
         return None if inner is None else not inner

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import BadRequest
 from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
-from ..records.shape import ObjectShape, stored_value
+from ..records.shape import ObjectShape, path_value
 
 __all__ = ["OrderTerm", "compile_order", "DIRECTIONS", "sort_records", "sort_key", "key_of_values", "term_value"]
 
@@ -72,12 +72,7 @@ def compile_order(shape: ObjectShape, raw: list[dict[str, Any]] | None) -> tuple
 
 
 def term_value(term: OrderTerm, record: dict[str, Any]) -> Any:
-    if term.field.name == "id":
-        return record.get("id")
-    value = stored_value(term.field, record)
-    if term.subfield is not None:
-        value = value.get(term.subfield) if isinstance(value, dict) else None
-    return value
+    return path_value(term.field, term.subfield, record)
 
 
 class _Reversed:

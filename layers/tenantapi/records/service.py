@@ -26,6 +26,7 @@ from .reader import PageRequest, RecordReader, query_binding
 from .defaults import default_for
 from .integrity import UniqueGuards, check_relation_targets, children_of, unique_guards
 from .shape import ObjectShape, shape_of, stored_value
+from ..metadata.rules_common import json_type
 from .values import check_values, normalise_uuid
 
 __all__ = ["WorkspaceView", "RecordService", "ListResult", "DEFAULT_LIMIT", "MAX_LIMIT", "BATCH_LIMIT"]
@@ -87,13 +88,13 @@ class RecordService:
 
     def create_one(self, ws: WorkspaceView, obj: ObjectMetadata, body: Any, *, upsert: bool = False) -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise BadRequest(f"The body must be a JSON object, got {_json_type(body)}")
+            raise BadRequest(f"The body must be a JSON object, got {json_type(body)}")
         return self.create_many(ws, obj, [body], upsert=upsert)[0]
 
     def create_many(self, ws: WorkspaceView, obj: ObjectMetadata, bodies: Any, *, upsert: bool = False) -> list[dict[str, Any]]:
         """Create (or, with upsert, update the matches of) 1..60 records, all or nothing."""
         if not isinstance(bodies, list):
-            raise BadRequest(f"The body must be a JSON array of records, got {_json_type(bodies)}")
+            raise BadRequest(f"The body must be a JSON array of records, got {json_type(bodies)}")
         if not bodies:
             raise BadRequest("The batch is empty: send 1 to 60 records")
         if len(bodies) > BATCH_LIMIT:
@@ -105,7 +106,7 @@ class RecordService:
         for index, body in enumerate(bodies):
             with _naming_record(index, len(bodies)):
                 if not isinstance(body, dict):
-                    raise BadRequest(f"The body must be a JSON object, got {_json_type(body)}")
+                    raise BadRequest(f"The body must be a JSON object, got {json_type(body)}")
                 match = self._upsert_match(pk, shape, body) if upsert else None
                 if match is not None:
                     change = self._update_change(ws, shape, match, body)
@@ -439,10 +440,6 @@ def _naming_record(index: int, total: int) -> Iterator[None]:
         if total == 1:
             raise
         raise BadRequest(f"Record {index} of the batch: {error.message}") from None
-
-
-def _json_type(value: Any) -> str:
-    return "array" if isinstance(value, list) else "null" if value is None else "object" if isinstance(value, dict) else type(value).__name__
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

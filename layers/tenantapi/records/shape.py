@@ -10,7 +10,7 @@ from ..storage.sort_keys import encode_value, slot_value
 from .defaults import default_for
 from .values import WritableFields
 
-__all__ = ["ObjectShape", "shape_of", "stored_value", "index_value"]
+__all__ = ["ObjectShape", "shape_of", "stored_value", "path_value", "index_value"]
 
 
 class ObjectShape:
@@ -73,6 +73,16 @@ def stored_value(field: FieldMetadata, record: dict[str, Any]) -> Any:
     if field.storage_key in record:
         return record[field.storage_key]
     return default_for(field, now=_none, new_id=_none)
+
+
+def path_value(field: FieldMetadata, subfield: str | None, record: dict[str, Any]) -> Any:
+    """The value at a filter or order path: a field, a composite's sub-field, or the id."""
+    if field.name == "id":
+        return record.get("id")
+    value = stored_value(field, record)
+    if subfield is not None:
+        value = value.get(subfield) if isinstance(value, dict) else None
+    return value
 
 
 def _none() -> Any:

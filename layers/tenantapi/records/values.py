@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 from ..errors import BadRequest
 from ..metadata.field_types import ACTOR_SOURCES, COMPOSITE_SUBFIELDS, RATING_VALUES, FieldType
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
+from ..metadata.rules_common import json_type
 
 __all__ = ["WritableFields", "check_values", "normalise_uuid", "parse_datetime", "SERVER_SET_FIELDS"]
 
@@ -44,22 +45,8 @@ class WritableFields:
                 self.by_input_name[f.name] = f
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _fail(path: str, expected: str, value: Any) -> BadRequest:
-    return BadRequest(f"Invalid value for field '{path}': expected {expected}, got {_type_name(value)}")
+    return BadRequest(f"Invalid value for field '{path}': expected {expected}, got {json_type(value)}")
 
 
 def normalise_uuid(value: Any, path: str) -> str:
@@ -254,7 +241,7 @@ def check_values(
     """Check a create or update body. Returns {field id: value to store}; composites are merged
     with the current value on update (a partial composite updates only the sub-fields given)."""
     if not isinstance(body, dict):
-        raise BadRequest(f"The body must be a JSON object, got {_type_name(body)}")
+        raise BadRequest(f"The body must be a JSON object, got {json_type(body)}")
     values: dict[str, Any] = {}
     obj = writable.object
     for key, value in body.items():

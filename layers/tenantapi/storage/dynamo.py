@@ -12,7 +12,7 @@ from botocore.config import Config
 
 from ..config import settings
 
-__all__ = ["client", "reset_client", "to_attr", "from_attr", "to_item", "from_item"]
+__all__ = ["client", "reset_client", "to_attr", "from_attr", "to_item", "from_item", "TableAdapter"]
 
 # Standard retry mode (DESIGN.md section 2): retries throttling and transient errors with backoff.
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10)
@@ -72,3 +72,15 @@ def to_item(values: dict[str, Any]) -> dict[str, Any]:
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {k: from_attr(v) for k, v in item.items()}
+
+
+class TableAdapter:
+    """Base of the table adapters: a table name and a client (the process's unless given)."""
+
+    def __init__(self, table: str, dynamodb: Any = None) -> None:
+        self.table = table
+        self._client = dynamodb
+
+    @property
+    def client(self) -> Any:
+        return self._client or client()

@@ -21,7 +21,7 @@ from ..config import settings
 from ..errors import Conflict
 from ..metadata.codec import field_from_doc, object_from_doc, to_doc
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
-from .dynamo import client
+from .dynamo import TableAdapter
 
 __all__ = ["WorkspaceHead", "MetadataStore", "SchemaConflict"]
 
@@ -53,14 +53,9 @@ def _definition_sk(definition: ObjectMetadata | FieldMetadata) -> str:
     return f"S#O#{definition.id}" if isinstance(definition, ObjectMetadata) else f"S#F#{definition.id}"
 
 
-class MetadataStore:
+class MetadataStore(TableAdapter):
     def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        self.table = table or settings().metadata_table
-        self._client = dynamodb
-
-    @property
-    def client(self) -> Any:
-        return self._client or client()
+        super().__init__(table or settings().metadata_table, dynamodb)
 
     # -- workspaces ---------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from botocore.exceptions import ClientError
 
 from ..config import settings
-from .dynamo import client, from_item, to_attr, to_item
+from .dynamo import TableAdapter, from_item, to_attr, to_item
 
 __all__ = ["RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "StorageLimit", "partition_key"]
 
@@ -82,14 +82,9 @@ def _record_from_item(item: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-class RecordStore:
+class RecordStore(TableAdapter):
     def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        self.table = table or settings().records_table
-        self._client = dynamodb
-
-    @property
-    def client(self) -> Any:
-        return self._client or client()
+        super().__init__(table or settings().records_table, dynamodb)
 
     def _key(self, pk: str, record_id: str) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": RECORD_PREFIX + record_id}}

@@ -26,9 +26,8 @@ from ...errors import ApiError, BadRequest
 from ...metadata.cache import LRUCache
 from ...metadata.model import WorkspaceSchema
 from ...metadata.service import MetadataService
-from ..context import Caller, caller_of, workspace_of
+from ..context import Caller, caller_of, remember_schema, workspace_of
 from ..http import json_body
-from ..metadata_rest import MetadataRest
 from .limits import OperationLimitsRule
 from .schema import MetadataContext, metadata_schema
 
@@ -137,11 +136,9 @@ class MetadataGraphQL:
         service: MetadataService | None = None,
         load_schema: Callable[[Caller], WorkspaceSchema] | None = None,
     ) -> None:
-        # The REST twin owns the service and the way a produced schema is remembered in the
-        # cache; both APIs must behave the same, so this endpoint uses its.
-        rest = MetadataRest(service)
-        self.service = rest.service
-        self.remember: Callable[[WorkspaceSchema], None] = rest._remember
+        self.service = service or MetadataService()
+        # A schema a mutation produced is cached as the REST twin caches it.
+        self.remember: Callable[[WorkspaceSchema], None] = remember_schema
         self.load_schema = load_schema or (lambda caller: workspace_of(caller).schema)
 
     async def handle(self, request: Request) -> Response:
