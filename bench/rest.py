@@ -38,6 +38,7 @@ from _rest.operations import OPERATIONS, PAGE, Result, run_operations  # noqa: E
 DOC = HERE.parent / "docs" / "PERFORMANCE.md"
 START, END = "<!-- rest:start -->", "<!-- rest:end -->"
 RATIO_TARGET = 3.0  # in-process time of a warm list, at most this many json.dumps of its body
+LOAD_AT_START = os.getloadavg()[0]  # other work on the machine skews the wall times
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ def _size(n: int) -> str:
 
 
 def run(sizes: list[int], runs: int, in_process_runs: int, profile_runs: int, companies: int,
-        log: Callable[[str], None], say: Callable[[str], None]) -> tuple[dict[int, dict[str, Result]], InProcess, dict[str, Any]]:
+        log: Callable[[str], None], say: Callable[[str], None]) -> tuple[dict[int, dict[str, Result]], InProcess]:
     server = stack.start_dynamodb_local()
     log(f"DynamoDB Local started on {server.endpoint} (pid {server.pid})")
     try:
@@ -94,12 +95,13 @@ def run(sizes: list[int], runs: int, in_process_runs: int, profile_runs: int, co
             stack.load(service, ws, people, bodies, progress=lambda n: log(f"  {n}/{missing} people loaded"))
             person_ids += [b["id"] for b in bodies]
             log(f"{size} people ({missing} loaded in {time.perf_counter() - started:.0f}s); measuring")
-            meter.reset()
-            results[size] = run_operations(service, ws, meter, handler, size=size, runs=runs,
-                                           person_ids=person_ids, company_ids=company_ids)
-            for name, result in results[size].items():
+
+            def report(name: str, result: Result, size: int = size) -> None:
                 say(f"{_size(size)} | {name} | {result.stats.calls_text()} | {result.stats.units_text()} "
                     f"| {result.stats.items_read} items | {result.median_ms:.1f} ms | {result.outcome}")
+
+            results[size] = run_operations(service, ws, meter, handler, size=size, runs=runs,
+                                           person_ids=person_ids, company_ids=company_ids, report=report)
             if in_process is None:
                 log(f"in-process: warm list of {PAGE} people, storage excluded")
                 in_process = measure_in_process(ws, engine_client, handler, runs=in_process_runs,
@@ -107,7 +109,7 @@ def run(sizes: list[int], runs: int, in_process_runs: int, profile_runs: int, co
                 say(f"in-process | engine {in_process.engine_ratio:.1f}x json.dumps | handler "
                     f"{in_process.handler_ratio:.1f}x json.dumps")
         assert in_process is not None
-        return results, in_process, {"companies": companies}
+        return results, in_process
     finally:
         server.stop()
         log("DynamoDB Local stopped")
@@ -133,7 +135,7 @@ def verdict(name: str, per: list[Result]) -> str:
         return "met" if same_calls and same_units else "missed: " + ", ".join(
             what for what, same in (("calls", same_calls), ("units", same_units)) if not same) + " differ"
     if target.kind == "calls":
-        return "met: same calls; units follow the embedded records" if len(set(calls)) == 1 else "missed: calls differ"
+        return f"met: same calls; {target.why}" if len(set(calls)) == 1 else "missed: calls differ"
     if target.kind == "grows":
         count = per[-1].stats.call_count
         return f"missed, by design: {count} calls for {PAGE} parents ({target.why})"
@@ -164,52 +166,68 @@ def cost_summary(results: dict[int, dict[str, Result]]) -> list[str]:
     listing = big[names[1]].stats.calls
     many_to_one = big[names[7]].stats.calls
     one_to_many = big[names[8]].stats
+    per_parent = (one_to_many.calls.get("Query", 0) - listing.get("Query", 0)) / PAGE
     handler = big[names[13]].stats.calls
     sizes_text = " and ".join(_size(s) for s in sizes)
     return [
-        f"- **Same cost at {sizes_text}**: {len(kept)} of the {len(constant)} indexed operations "
+        f"- **Same cost at {sizes_text}**: {len(kept)} of the {len(constant)} operations served by a key or an index "
         f"({'met' if len(kept) == len(constant) else 'missed: ' + ', '.join(n for n in constant if n not in kept)}).",
         f"- **depth=1 MANY_TO_ONE** adds {_call_diff(many_to_one, listing)} to the page (constant: one request per "
         "target object for up to 100 distinct parents): met.",
-        f"- **depth=1 ONE_TO_MANY** is one Query per parent: {one_to_many.calls_text()} for a page of {PAGE} companies "
-        "(missed, by design: DynamoDB has no multi-range query, so the children of 60 parents are 60 key ranges; "
-        "the reads run 8 at a time).",
+        f"- **depth=1 ONE_TO_MANY**: {one_to_many.calls_text()} for a page of {PAGE} companies, {per_parent:g} Query "
+        "per parent (missed, by design: DynamoDB has no multi-range query, so the children of 60 parents are 60 key "
+        "ranges; the reads run 8 at a time).",
         f"- **The Lambda handler** adds {_call_diff(handler, listing)} per request to RecordService's calls "
-        "(the workspace head; the schema is cached per version).",
+        "(what `api/context.py` and the app's middleware read or write: the workspace head, the schema being cached "
+        "per version).",
     ]
 
 
 def in_process_lines(result: InProcess) -> list[str]:
     t = result.timings
-    base = t["json.dumps(body)"].median_us
     runs = next(iter(t.values())).runs
     lines = [f"Warm `GET /rest/people?limit={PAGE}`: {PAGE} records x {result.fields_per_record} fields + id, "
-             f"{result.body_bytes / 1024:.0f} KB of JSON; median of {runs} runs, storage excluded.", "",
+             f"{result.body_bytes / 1024:.0f} KB of JSON; {runs} runs of each step in 10 rounds (each round runs "
+             "every step in turn, a block of runs each), storage excluded; medians, and the ratio is the median of "
+             "the rounds' ratios to json.dumps.", "",
              "| step | median µs | x json.dumps |", "|---|---|---|"]
     for timing in t.values():
-        lines.append(f"| {timing.name} | {timing.median_us:,.0f} | {timing.median_us / base:.1f} |")
+        lines.append(f"| {timing.name} | {timing.median_us:,.0f} | {result.ratios[timing.name]:.1f} |")
     lines.append("")
     for level, ratio in (("engine", result.engine_ratio), ("handler", result.handler_ratio)):
         state = "met" if ratio <= RATIO_TARGET else f"missed by {ratio / RATIO_TARGET:.1f}x"
         lines.append(f"- **Target ≤ {RATIO_TARGET:g}x json.dumps, {level}**: {ratio:.1f}x: {state}.")
-    for level, profile in result.profiles.items():
-        lines += ["", f"Top costs, {level} (cProfile; {profile.total_ms:.1f} ms per run under the profiler; "
-                  "own time, then cumulative, as shares of the run):", "",
+    lines.append(f"- **With a direct item conversion** (estimate: the engine's time with the sketch's conversion "
+                 f"time instead of `from_item`'s): {result.direct_ratio:.1f}x.")
+    if result.profiles:
+        levels = list(result.profiles)
+        lines += ["", "Where the time goes (cProfile, "
+                  + ", ".join(f"{level} {p.total_ms:.1f} ms per run under the profiler" for level, p in result.profiles.items())
+                  + "; the profiler inflates call-heavy code, so shares are indicative):", "",
+                  "| step (cumulative) | " + " | ".join(f"{level} %" for level in levels) + " |",
+                  "|---|" + "---|" * len(levels)]
+        labels = list(dict.fromkeys(label for p in result.profiles.values() for label, _ in p.steps))
+        for label in labels:
+            shares = [dict(result.profiles[level].steps).get(label) for level in levels]
+            lines.append(f"| {label} | " + " | ".join("-" if v is None else f"{v:.0f}" for v in shares) + " |")
+        level = levels[-1]
+        lines += ["", f"Functions with the most own time ({level}):", "",
                   "| function | own % | cumulative % |", "|---|---|---|"]
-        lines += [f"| {name} | {own:.1f} | {cumulative:.1f} |" for name, own, cumulative in profile.rows]
+        lines += [f"| {name} | {own:.1f} | {cumulative:.1f} |" for name, own, cumulative in result.profiles[level].rows]
     return lines
 
 
 def render(results: dict[int, dict[str, Result]], in_process: InProcess, runs: int, companies: int) -> str:
     sizes = sorted(results)
     lines = [f"Generated by `bench/rest.py` on {time.strftime('%Y-%m-%d')}: DynamoDB Local (in memory) on "
-             f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}. "
+             f"{platform.machine()}, {os.cpu_count()} CPUs (load average {LOAD_AT_START:.1f} at the start), "
+             f"Python {platform.python_version()}. "
              f"{' then '.join(f'{s:,}' for s in sizes)} people (20 fields + id) over {companies} companies; "
              f"one company has {data.BIG_COMPANY_PEOPLE} people, {data.PLANTED_NAME_COUNT} people are named "
              f"{data.PLANTED_FIRST_NAME}, {data.RARE_CITY_COUNT} live in {data.RARE_CITY}. Median of {runs} runs; "
-             "calls and units of the first. Capacity is DynamoDB Local's ConsumedCapacity (TOTAL), except "
-             "WCU* (TransactWriteItems), computed with DynamoDB's rules. \"service: n Query\": the requests the "
-             "service needs, as it ends a Query page at 1 MB and DynamoDB Local does not.", ""]
+             "requests and units of one more run, after a warm-up run. Capacity is DynamoDB Local's ConsumedCapacity (TOTAL), except "
+             "WCU* (TransactWriteItems), computed with DynamoDB's rules. Items read: index entries or items a "
+             "Query went through (filtered-out ones included), items a GetItem or BatchGetItem returned.", ""]
     lines += cost_table(results)
     lines += [""] + cost_summary(results)
     lines += ["", "**In-process time** (storage excluded)", ""] + in_process_lines(in_process)
@@ -241,14 +259,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 2")
     if sizes[0] <= data.PLANTED:
         parser.error(f"the smallest size must exceed the {data.PLANTED} people holding the planted values")
-    if any(b - a <= args.runs * PAGE for a, b in zip(sizes, sizes[1:])):
-        parser.error(f"sizes must be more than {args.runs * PAGE} apart: each size's batch creates add people")
+    if any(b - a <= (args.runs + 2) * PAGE for a, b in zip(sizes, sizes[1:])):
+        parser.error(f"sizes must be more than {(args.runs + 2) * PAGE} apart: each size's batch creates add people")
     if args.companies <= PAGE:
         parser.error(f"--companies must exceed {PAGE} (a depth=1 page of companies)")
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     say = lambda line: print(line, flush=True)  # noqa: E731
 
-    results, in_process, _ = run(sizes, args.runs, args.in_process_runs, args.profile_runs, args.companies, log, say)
+    results, in_process = run(sizes, args.runs, args.in_process_runs, args.profile_runs, args.companies, log, say)
     figures = render(results, in_process, args.runs, args.companies)
     print(figures)
     if args.write_docs:

@@ -45,7 +45,7 @@ class Stats:
     def calls_text(self) -> str:
         text = " + ".join(f"{n} {_SHORT.get(op, op)}" for op, n in self.calls.items()) or "none"
         if self.service_queries > self.calls.get("Query", 0):
-            text += f" (service: {self.service_queries} Query)"
+            text += f" (service: {self.service_queries} Query: DynamoDB ends a page at 1 MB)"
         return text
 
     def units_text(self) -> str:

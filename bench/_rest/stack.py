@@ -6,22 +6,20 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from . import data
 
-__all__ = ["fake_aws_environment", "start_dynamodb_local", "Workspace", "make_workspace", "load"]
+__all__ = ["fake_aws_environment", "start_dynamodb_local", "make_workspace", "load"]
 
 BATCH = 60  # records per create_many: the API's batch size
 
 
 def fake_aws_environment(endpoint: str) -> None:
-    """Before any boto3 client exists: never sign a request for a real account."""
+    """Before the engine makes its boto3 clients: never sign a request for a real account."""
     os.environ.update(
         AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_SESSION_TOKEN="local",
         AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1", AWS_ENDPOINT_URL_DYNAMODB=endpoint,
-        RECORDS_TABLE="bench-records", METADATA_TABLE="bench-metadata",
     )
     os.environ.pop("AWS_PROFILE", None)
 
@@ -30,14 +28,6 @@ def start_dynamodb_local() -> Any:
     from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
 
     return DynamoDBLocal(port=free_port(), db_path=None).start()
-
-
-@dataclass
-class Workspace:
-    view: Any  # tenantapi.records.service.WorkspaceView
-    person: Any  # ObjectMetadata
-    company: Any
-    company_ids: list[str]
 
 
 def make_workspace(name: str) -> Any:

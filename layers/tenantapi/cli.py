@@ -12,9 +12,15 @@ from typing import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .auth.console_keys import ConsoleKeySync
 from .auth.keys import KeyStore
+from .auth.role_store import RoleStore
 from .auth.roles import ROLES
 from .errors import ApiError
+from .storage.metadata_store import WorkspaceHead
+from .limits.buckets import BucketLimit
+from .limits.limiter import set_workspace_limits, workspace_limits
+from .usage_plans import set_plan
 from .workspaces import create_workspace, find_workspace
 
 __all__ = ["main"]
@@ -33,10 +39,39 @@ def _workspace_create(args: argparse.Namespace) -> None:
     print(head.id)
 
 
+def _workspace_set_plan(args: argparse.Namespace) -> None:
+    head = _workspace(args.workspace)
+    plan_id = set_plan(head, args.plan)
+    print(f"Workspace {head.name} is on usage plan {plan_id}.")
+    changed = args.per_minute is not None or args.per_second is not None
+    if changed:
+        limits = set_workspace_limits(
+            head.id,
+            long=BucketLimit(args.per_minute, 60_000) if args.per_minute is not None else None,
+            short=BucketLimit(args.per_second, 1_000) if args.per_second is not None else None,
+        )
+    else:
+        limits = workspace_limits(head.id)
+    # The functions' exact limiter is separate from the plan's gateway throttle: say what it holds.
+    hint = "" if changed else " (change with --per-minute / --per-second)"
+    print(f"Rate limits: {limits.long.limit} per {limits.long.window_ms} ms, {limits.short.limit} per {limits.short.window_ms} ms{hint}")
+
+
+def _role_ref(head: WorkspaceHead, role: str) -> str:
+    """What a key stores for `--role`: a built-in's name, or a custom role's id (by id or label)."""
+    if role in ROLES:
+        return role
+    roles = RoleStore().roles(head)
+    found = roles.find(role) or next((r for r in roles.custom if r.label == role), None)
+    if found is None:
+        raise ApiError(f"Role '{role}' not found in workspace {head.name} (roles: {', '.join(r.label for r in roles.roles)})")
+    return found.key_ref
+
+
 def _keys_create(args: argparse.Namespace) -> None:
     head = _workspace(args.workspace)
     key, secret = KeyStore().create(
-        head.id, role=args.role, name=args.name, usage_key=head.usage_key, expires_at=args.expires_at
+        head.id, role=_role_ref(head, args.role), name=args.name, usage_key=head.usage_key, expires_at=args.expires_at
     )
     print(f"Created key {key.id} ({key.role}) for workspace {head.name}. The secret is shown once:")
     print(secret)
@@ -54,6 +89,19 @@ def _keys_revoke(args: argparse.Namespace) -> None:
     print(f"Revoked key {key.id} at {key.revoked_at}")
 
 
+def _keys_sync(args: argparse.Namespace) -> None:
+    # Ids and outcomes only: a console key's value is a secret.
+    for outcome in ConsoleKeySync().resync_all():
+        where = f"key {outcome.key_id} of workspace {outcome.workspace_id}" if outcome.key_id else ""
+        print("\t".join(part for part in (outcome.console_key_id, outcome.action, where, outcome.reason or "") if part))
+
+
+def _positive(raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number of at least 1")
+    return int(raw)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tenantapi", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,11 +110,17 @@ def _parser() -> argparse.ArgumentParser:
     create = workspace.add_parser("create", help="create a workspace with the standard objects")
     create.add_argument("name")
     create.set_defaults(run=_workspace_create)
+    set_plan_parser = workspace.add_parser("set-plan", help="move a workspace's usage key to a usage plan")
+    set_plan_parser.add_argument("workspace", help="workspace id or name")
+    set_plan_parser.add_argument("plan", help="default, pro, or a usage plan id")
+    set_plan_parser.add_argument("--per-minute", dest="per_minute", type=_positive, help="requests per 60 s (function limiter)")
+    set_plan_parser.add_argument("--per-second", dest="per_second", type=_positive, help="requests per 1 s (function limiter)")
+    set_plan_parser.set_defaults(run=_workspace_set_plan)
 
     keys = commands.add_parser("keys", help="API keys").add_subparsers(dest="action", required=True)
     key_create = keys.add_parser("create", help="create a key; the secret is printed once, on the last line")
     key_create.add_argument("--workspace", required=True, help="workspace id or name")
-    key_create.add_argument("--role", required=True, choices=sorted(ROLES))
+    key_create.add_argument("--role", required=True, help="Admin, Member, or a custom role's id or label")
     key_create.add_argument("--name", default="CLI key")
     key_create.add_argument("--expires-at", dest="expires_at", help="ISO 8601 date-time")
     key_create.set_defaults(run=_keys_create)
@@ -76,6 +130,10 @@ def _parser() -> argparse.ArgumentParser:
     key_revoke = keys.add_parser("revoke", help="revoke a key")
     key_revoke.add_argument("key_id")
     key_revoke.set_defaults(run=_keys_revoke)
+    key_sync = keys.add_parser(
+        "sync", help="resynchronise the keys managed in the API Gateway console (tagged tenantapi:workspace and tenantapi:role)"
+    )
+    key_sync.set_defaults(run=_keys_sync)
     return parser
 
 

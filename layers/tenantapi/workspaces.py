@@ -10,6 +10,7 @@ from .clock import new_id, now_iso
 from .errors import BadRequest
 from .metadata.standard_objects import build_standard_schema
 from .storage.metadata_store import MetadataStore, WorkspaceHead
+from .usage_plans import on_workspace_created
 
 __all__ = ["create_workspace", "find_workspace"]
 
@@ -35,6 +36,8 @@ def create_workspace(name: str, store: MetadataStore | None = None) -> Workspace
         usage_key=secrets.token_urlsafe(30),
     )
     store.create_workspace(head, schema)
+    # The usage key's index entry and, on AWS, its API key in the default usage plan.
+    on_workspace_created(head, table=store.table, dynamodb=store.client)
     return head
 
 

@@ -31,6 +31,7 @@ from tenantapi.workspaces import create_workspace
 
 __all__ = [
     "AUTHORIZER_FUNCTION",
+    "KEY_SYNC_FUNCTION",
     "EVENTS_DIR",
     "ENV_VARS_FILE",
     "EXAMPLE",
@@ -55,11 +56,14 @@ EVENTS_DIR = DEFAULT_TEMPLATE.parent / "events"
 ENV_VARS_FILE = EVENTS_DIR / "env_vars.json"
 
 AUTHORIZER_FUNCTION = "AuthorizerFunction"
+# Receives EventBridge events (API Gateway key calls via CloudTrail), not API Gateway's.
+KEY_SYNC_FUNCTION = "KeySyncFunction"
 # Which function of template.yaml an event file is for, by the start of its name.
 FUNCTION_BY_PREFIX = {
     "authorizer_": AUTHORIZER_FUNCTION,
     "core_": "CoreApiFunction",
     "metadata_": "MetadataApiFunction",
+    "key_sync_": KEY_SYNC_FUNCTION,
 }
 
 

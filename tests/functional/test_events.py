@@ -28,6 +28,7 @@ from .events_support import (
     EVENTS_DIR,
     EXAMPLE,
     FUNCTION_BY_PREFIX,
+    KEY_SYNC_FUNCTION,
     ProxyAnswer,
     Tenant,
     api_model,
@@ -44,7 +45,8 @@ from .events_support import (
 
 ALL_EVENTS = event_names()
 TOKEN_EVENTS = event_names(AUTHORIZER_FUNCTION)
-PROXY_EVENTS = event_names(exclude=AUTHORIZER_FUNCTION)
+# The key sync's EventBridge events have their own tests (test_key_sync_events.py).
+PROXY_EVENTS = [name for name in event_names(exclude=AUTHORIZER_FUNCTION) if function_of(name) != KEY_SYNC_FUNCTION]
 # Token events whose token is the example secret: with a real key's secret they are allowed.
 KEYED_TOKEN_EVENTS = [name for name in TOKEN_EVENTS if EXAMPLE.SECRET in load_event(name)["authorizationToken"]]
 

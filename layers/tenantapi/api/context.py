@@ -8,17 +8,18 @@ the workspace head (one consistent GetItem) and takes the schema of that version
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 
-from ..auth.roles import Role, role_named
+from ..auth.role_store import resolve_role
+from ..auth.roles import Role
 from ..errors import Forbidden, MissingToken, Unauthenticated
 from ..metadata.cache import LRUCache
 from ..metadata.model import WorkspaceSchema
 from ..records.service import WorkspaceView
-from ..storage.metadata_store import MetadataStore
+from ..storage.metadata_store import MetadataStore, WorkspaceHead
 
 __all__ = ["Caller", "caller_of", "workspace_of", "schema_cache"]
 
@@ -31,6 +32,8 @@ class Caller:
     key_id: str
     key_name: str
     role: Role
+    # The head read to resolve a custom role, handed on to workspace_of: one read, not two.
+    head: WorkspaceHead | None = field(default=None, compare=False, repr=False)
 
 
 def caller_of(request: Request) -> Caller:
@@ -40,20 +43,25 @@ def caller_of(request: Request) -> Caller:
     if not workspace_id:
         # Only reachable when the function is invoked without the API's authorizer.
         raise MissingToken()
-    role = role_named(str(authorizer.get("role")))
+    # A built-in role by name costs no read; a custom role id is looked up in the workspace's
+    # roles at its current version, so a changed or deleted role applies from the next request.
+    head, role = resolve_role(str(workspace_id), str(authorizer.get("role")))
     if role is None:
+        if head is None:
+            raise Unauthenticated()
         raise Forbidden(f"Role '{authorizer.get('role')}' does not exist")
     return Caller(
         workspace_id=str(workspace_id),
         key_id=str(authorizer.get("keyId", "")),
         key_name=str(authorizer.get("keyName", "")),
         role=role,
+        head=head,
     )
 
 
 def workspace_of(caller: Caller, store: MetadataStore | None = None) -> WorkspaceView:
     store = store or MetadataStore()
-    head = store.head(caller.workspace_id)
+    head = caller.head or store.head(caller.workspace_id)
     if head is None:
         raise Unauthenticated()
     schema = schema_cache.get_or_build((head.id, head.schema_version), lambda: _load(store, head.id))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
+from ..limits.middleware import RateLimitMiddleware
 from .http import exception_handlers
+from .metadata_access_rest import metadata_access_rest_routes
 from .metadata_graphql import metadata_graphql_routes
 from .metadata_rest import metadata_rest_routes
 
@@ -12,4 +15,4 @@ __all__ = ["create_metadata_app"]
 
 
 def create_metadata_app() -> Starlette:
-    return Starlette(routes=metadata_rest_routes() + metadata_graphql_routes(), exception_handlers=exception_handlers)
+    return Starlette(routes=metadata_rest_routes() + metadata_access_rest_routes() + metadata_graphql_routes(), exception_handlers=exception_handlers, middleware=[Middleware(RateLimitMiddleware)])

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import BadRequest, Forbidden, NotFound
-from ..metadata.model import WorkspaceSchema
+from ..metadata.model import WorkspaceSchema, capitalize
 from ..metadata.presenters import present_field, present_object
 from ..metadata.service import MetadataService
 from .context import Caller, caller_of, remember_schema, workspace_of
@@ -89,7 +89,7 @@ class _Resource:
 
     @property
     def capitalized(self) -> str:
-        return self.singular.capitalize()
+        return capitalize(self.singular)
 
 
 class MetadataRest:

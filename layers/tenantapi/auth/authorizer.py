@@ -46,7 +46,8 @@ def authorize_token_event(event: dict[str, Any], keys: KeyStore | None = None) -
         token_event.method_arn,
         principal_id=key.id,
         context={"workspaceId": key.workspace_id, "keyId": key.id, "keyName": key.name, "role": key.role},
-        usage_identifier_key=key.usage_key,
+        # A console key's usage-plan identity is its own value (the administrator attached it).
+        usage_identifier_key=key.usage_identifier(secret),
     )
     response.allow_all_routes()
     return response.asdict()

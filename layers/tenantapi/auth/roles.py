@@ -32,6 +32,9 @@ class Role:
     data_model: bool = False  # permission flag DATA_MODEL: metadata writes
     api_keys_and_webhooks: bool = False  # permission flag API_KEYS_AND_WEBHOOKS
     objects: dict[str, ObjectPermission] = field(default_factory=dict)  # object id -> overrides
+    # canUpdateAllSettings: every settings permission, role management included (Admin).
+    can_update_all_settings: bool = False
+    id: str | None = None  # a custom role's id; None for the built-ins, known by name
 
     def can(self, action: RecordAction, object_id: str) -> bool:
         """May this role do `action` on records of the object?"""
@@ -41,7 +44,7 @@ class Role:
 
 
 ROLES: dict[str, Role] = {
-    "Admin": Role("Admin", data_model=True, api_keys_and_webhooks=True),
+    "Admin": Role("Admin", data_model=True, api_keys_and_webhooks=True, can_update_all_settings=True),
     "Member": Role("Member"),
 }
 

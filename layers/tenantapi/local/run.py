@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from ..auth.keys import KeyStore
+from ..usage_plans import UsageKeyPlans
 from ..workspaces import create_workspace, find_workspace
 from .dynamodb_local import DynamoDBLocal, MissingTool, ensure_installed
 from .gateway import LocalGateway, serve
@@ -66,7 +67,8 @@ def main() -> int:
         create_tables()
         head = find_workspace(DEMO_WORKSPACE) or create_workspace(DEMO_WORKSPACE)
         _, secret = KeyStore().create(head.id, role="Admin", name="make run", usage_key=head.usage_key)
-        gateway = LocalGateway(Path(DEFAULT_TEMPLATE), authorizer_ttl=authorizer_ttl)
+        # Each usage key is metered in its workspace's plan, as API Gateway does (`set-plan` moves it).
+        gateway = LocalGateway(Path(DEFAULT_TEMPLATE), authorizer_ttl=authorizer_ttl, key_plans=UsageKeyPlans())
         server = serve(gateway, "127.0.0.1", port)
         print(_banner(port, ddb.endpoint, head.id, secret), flush=True)
         stop = threading.Event()

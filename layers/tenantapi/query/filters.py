@@ -53,7 +53,7 @@ class Predicate:
     subfield: str | None
     value_type: FieldType  # the type compared: the sub-field's, or UUID for a join column
     op: str
-    value: Any  # coerced; a tuple for in/containsAny; "NULL"/"NOT_NULL" for is; bool for isEmptyArray
+    value: Any  # coerced; a frozenset for in/containsAny; "NULL"/"NOT_NULL" for is; bool for isEmptyArray
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,8 @@ def _predicate(path: str, field: FieldMetadata, subfield: str | None, value_type
             )
         element_type = FieldType.SELECT if value_type in (FieldType.MULTI_SELECT,) else value_type
         element_type = FieldType.TEXT if value_type is FieldType.ARRAY else element_type
-        coerced = tuple(_coerce(path, field, element_type, v, strings) for v in value)
+        # A set: `in` is checked once per candidate record, over lists as long as a page of parents.
+        coerced = frozenset(_coerce(path, field, element_type, v, strings) for v in value)
         return Predicate(path, field, subfield, value_type, op, coerced)
     return Predicate(path, field, subfield, value_type, op, _coerce(path, field, value_type, value, strings, op))
 

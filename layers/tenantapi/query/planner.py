@@ -126,7 +126,7 @@ def plan_query(shape: ObjectShape, filter_node: FilterNode | None, order: tuple[
     conjuncts = _conjuncts(filter_node)
     for c in conjuncts:
         if isinstance(c, Predicate) and c.field.name == "id" and c.op in ("eq", "in"):
-            ids = (c.value,) if c.op == "eq" else tuple(c.value)
+            ids = (c.value,) if c.op == "eq" else tuple(sorted(c.value))
             rest = [other for other in conjuncts if other is not c]
             return Plan(None, None, _and(rest), False, descending, include_deleted, ids=tuple(dict.fromkeys(ids)))
 

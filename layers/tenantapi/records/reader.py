@@ -43,7 +43,8 @@ def _canonical(node: FilterNode | None) -> str:
     if node is None:
         return ""
     if isinstance(node, Predicate):
-        return f"{node.path}[{node.op}]={json.dumps(node.value, sort_keys=True, default=str)}"
+        value = sorted(node.value, key=str) if isinstance(node.value, frozenset) else node.value
+        return f"{node.path}[{node.op}]={json.dumps(value, sort_keys=True, default=str)}"
     if isinstance(node, Not):
         return f"not({_canonical(node.child)})"
     name = "and" if isinstance(node, And) else "or"

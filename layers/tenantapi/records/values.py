@@ -20,11 +20,12 @@ from ..metadata.rules_common import json_type
 
 __all__ = ["WritableFields", "check_values", "normalise_uuid", "parse_datetime", "SERVER_SET_FIELDS"]
 
-# Set by the server on every write (CONTRACT.md 3.4); a client may give createdAt on create only,
-# as imports do, and createdBy.source.
+# Set by the server on every write (CONTRACT.md 3.4); a client may give createdAt and
+# createdBy.source on create only, as imports do.
 SERVER_SET_FIELDS = ("updatedAt", "deletedAt")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 
 
 class WritableFields:
@@ -141,8 +142,12 @@ def _scalar(field: FieldMetadata, ftype: FieldType, value: Any, path: str) -> An
         return _text(value, path)
     if ftype is FieldType.NUMBER:
         number = _numeric(value, path) if (field.settings or {}).get("dataType") == "bigint" else _number(value, path)
-        if (field.settings or {}).get("dataType") in ("int", "bigint") and number != int(number):
+        data_type = (field.settings or {}).get("dataType")
+        if data_type in ("int", "bigint") and number != int(number):
             raise BadRequest(f"Invalid value for field '{path}': expected an integer, got {value}")
+        if data_type == "int" and not _INT32_MIN <= number <= _INT32_MAX:
+            # Twenty stores int NUMBERs as 32-bit integers (and GraphQL's Int is 32-bit).
+            raise BadRequest(f"Invalid value for field '{path}': {value} is out of the 32-bit integer range")
         return int(number) if (field.settings or {}).get("dataType") in ("int", "bigint") else number
     if ftype in (FieldType.NUMERIC,):
         return _numeric(value, path)
@@ -253,7 +258,7 @@ def check_values(
                 hint = f" Use '{key}Id' to set it." if writable.relation_names[key].join_column else ""
                 raise BadRequest(f"Field '{key}' of object '{obj.name_singular}' is a relation and cannot be written directly.{hint}")
             raise BadRequest(f"Object '{obj.name_singular}' has no field named '{key}'")
-        if key in SERVER_SET_FIELDS or (key == "createdAt" and not creating):
+        if key in SERVER_SET_FIELDS or (key in ("createdAt", "createdBy") and not creating):
             raise BadRequest(f"Field '{key}' is set by the server and cannot be written")
         if value is None:
             if not field.is_nullable:

@@ -4,7 +4,7 @@ objects and fields, over the same rules and service as the Metadata REST API.
 - `schema`: the root fields and the executable schema (built once, the same for every workspace);
 - `outputs`, `inputs` and `scalars`: Twenty's metadata types in graphene;
 - `connection`: nestjs-query filters and cursor paging (cursors are item ids);
-- `limits`: caps checked at validation;
+- the caps checked at validation live in api/graphql_limits.py, shared with /graphql;
 - `endpoint`: the HTTP side (statuses, error codes) and the route.
 """
 

@@ -23,6 +23,7 @@ from ...metadata.rules_fields import FIELD_NOT_FOUND, OBJECT_NOT_FOUND
 from ...metadata.service import MetadataService
 from ..context import Caller
 from ..metadata_rest import require_data_model
+from .access import AccessMutation, AccessQuery
 from .connection import connection
 from .inputs import (
     CreateOneFieldMetadataInput,
@@ -82,7 +83,7 @@ def _id_arg() -> graphene.Argument:
     return graphene.Argument(graphene.NonNull(UUID), description="The id of the record to find.")
 
 
-class Query(graphene.ObjectType):
+class Query(AccessQuery, graphene.ObjectType):
     object = graphene.Field(graphene.NonNull(ObjectNode), id=_id_arg())
     objects = graphene.Field(graphene.NonNull(ObjectConnection), **connection_args(ObjectFilter))
     field = graphene.Field(graphene.NonNull(FieldNode), id=_id_arg())
@@ -119,7 +120,7 @@ def _input_arg(input_type: Any) -> graphene.Argument:
     return graphene.Argument(graphene.NonNull(input_type))
 
 
-class Mutation(graphene.ObjectType):
+class Mutation(AccessMutation, graphene.ObjectType):
     createOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(CreateOneObjectInput))
     deleteOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(DeleteOneObjectInput))
     updateOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(UpdateOneObjectInput))
