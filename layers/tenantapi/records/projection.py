@@ -87,10 +87,16 @@ class Projection:
             if child_obj is None or inverse is None or not inverse.join_column:
                 continue
 
+            if service.store.count(partition_key(ws.id, child_obj.id)) == 0:
+                # No child record at all (the common case for most relations): no read per parent.
+                for record in records:
+                    record[field.name] = []
+                continue
+
             def children(record: dict[str, Any]) -> list[dict[str, Any]]:
                 result = service.find_many(
                     ws, child_obj, filter_input={inverse.join_column: {"eq": record["id"]}}, filter_strings=False,
-                    limit=CHILDREN_PER_PARENT,
+                    limit=CHILDREN_PER_PARENT, count=False,
                 )
                 return result.records
 

@@ -29,12 +29,13 @@ class PageRequest:
     limit: int
     after: list[Any] | None = None  # order-term values of the record the page starts after
     before: list[Any] | None = None  # ... or ends before (a backward page, returned in order)
+    count: bool = True  # compute totalCount (embedded lists and single lookups do not need it)
 
 
 @dataclass(frozen=True)
 class PageResult:
     records: list[dict[str, Any]]  # stored forms, in the requested order
-    total_count: int
+    total_count: int  # -1 when not asked for
     has_next_page: bool
     has_previous_page: bool
 
@@ -113,6 +114,7 @@ class RecordReader:
         wanted = page.limit + 1
         found: list[dict[str, Any]] = []
         read = 0
+        last: dict[str, Any] | None = None
         while len(found) < wanted:
             records, scanned, last = self.store.query_range(
                 pk, limit=wanted - len(found), forward=forward, exclusive_start_key=start, **source
@@ -129,9 +131,15 @@ class RecordReader:
         found = found[: page.limit]
         if backward:
             found.reverse()
+        if not page.count:
+            total = -1
+        elif cursor is None and not has_more and last is None and plan.key is not None:
+            total = len(found)  # the first page holds every match: no COUNT needed
+        else:
+            total = self._count(pk, shape, plan)
         return PageResult(
             records=found,
-            total_count=self._count(pk, shape, plan),
+            total_count=total,
             has_next_page=cursor is not None if backward else has_more,
             has_previous_page=has_more if backward else cursor is not None,
         )
@@ -158,6 +166,9 @@ class RecordReader:
         return [r for r in found.values() if plan.include_deleted or r.get(deleted_key) is None]
 
     def _read_all(self, pk: str, shape: ObjectShape, order: tuple[OrderTerm, ...], plan: Plan) -> list[dict[str, Any]]:
+        if plan.slot is None and not plan.include_deleted and self.store.count(pk) > READ_BUDGET:
+            # The whole object would be read: its live count says at once whether it fits.
+            raise BadRequest(_budget_message(shape, order, plan))
         source = self._source(shape, plan)
         candidates: list[dict[str, Any]] = []
         start, read = None, 0

@@ -357,6 +357,7 @@ class RecordService:
         limit: int = DEFAULT_LIMIT,
         starting_after: str | None = None,
         ending_before: str | None = None,
+        count: bool = True,
     ) -> ListResult:
         """A page of records: `filter_input` and `order_input` are Twenty's `XFilterInput` and
         `[XOrderByInput]` shapes (REST gives string values: `filter_strings`)."""
@@ -371,7 +372,7 @@ class RecordService:
             if values is not None and len(values) != len(order):
                 raise BadRequest("Invalid cursor")
         page = self.reader.read(
-            partition_key(ws.id, obj.id), shape, node, order, plan, PageRequest(limit=limit, after=after, before=before)
+            partition_key(ws.id, obj.id), shape, node, order, plan, PageRequest(limit=limit, after=after, before=before, count=count)
         )
 
         def cursor(record: dict[str, Any]) -> str:

@@ -63,7 +63,29 @@ def to_attr(value: Any) -> dict[str, Any]:
 
 
 def from_attr(attr: dict[str, Any]) -> Any:
-    return _from_dynamo(_deserializer.deserialize(attr))
+    """DynamoDB JSON to plain values, without Decimals: a number written as an integer reads as
+    int, any other as float. A direct walk: the generic deserializer plus a Decimal pass cost
+    four times the JSON rendering of the same page (docs/PERFORMANCE.md)."""
+    value = attr.get("S")
+    if value is not None:
+        return value
+    value = attr.get("M")
+    if value is not None:
+        return {k: from_attr(v) for k, v in value.items()}
+    value = attr.get("N")
+    if value is not None:
+        try:
+            return int(value)
+        except ValueError:
+            return float(value)
+    value = attr.get("L")
+    if value is not None:
+        return [from_attr(v) for v in value]
+    if "BOOL" in attr:
+        return attr["BOOL"]
+    if "NULL" in attr:
+        return None
+    return _from_dynamo(_deserializer.deserialize(attr))  # sets and binaries: not in records
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
