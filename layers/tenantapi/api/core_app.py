@@ -14,4 +14,8 @@ __all__ = ["create_core_app"]
 
 
 def create_core_app() -> Starlette:
-    return Starlette(routes=[*core_rest_routes(), *core_graphql_routes()], exception_handlers=exception_handlers, middleware=[Middleware(RateLimitMiddleware)])
+    return Starlette(
+        routes=[*core_rest_routes(), *core_graphql_routes()],
+        exception_handlers=exception_handlers,
+        middleware=[Middleware(RateLimitMiddleware)],
+    )
