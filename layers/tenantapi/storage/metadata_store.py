@@ -5,6 +5,11 @@ Layout (one partition per workspace, so the whole schema is one Query):
     pk = "W#<workspaceId>", sk = "S#O#<objectId>"   object definition (doc: JSON)
     pk = "W#<workspaceId>", sk = "S#F#<fieldId>"    field definition (doc: JSON)
     pk = "N#<workspaceName>", sk = "#NAME"          workspace name -> id (names are unique)
+    pk = "W#<workspaceId>", sk = "R#<roleId>"       a custom role (auth/role_store.py)
+    pk = "WK#<workspaceId>", sk = "K#<keyId>"       the workspace's keys; "H#<sha256>" the key by hash (auth/keys.py)
+    pk = "L#<workspaceId>", sk = "#BUCKETS"         rate-limit buckets (storage/limit_store.py, TTL)
+    pk = "UK#<usageKey>", sk = "#USAGEKEY"          usage key -> workspace (usage_plans/)
+The head may also hold `plan` and `rateLimit` (usage_plans/, limits/).
 Every schema change is one TransactWriteItems that bumps `schemaVersion` under the condition that
 it still holds the version the change was computed from (optimistic concurrency).
 """
