@@ -22,6 +22,8 @@ os.environ.update(
     AWS_SESSION_TOKEN="testing",
     AWS_DEFAULT_REGION="us-east-1",
     AWS_REGION="us-east-1",
+    # No CloudWatch here: metrics would only print EMF lines into the test output.
+    POWERTOOLS_METRICS_DISABLED="true",
 )
 os.environ.pop("AWS_PROFILE", None)
 # A developer's shell may point at the `make run` stack; tests get their own endpoint or none.

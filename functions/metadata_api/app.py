@@ -3,5 +3,6 @@
 from mangum import Mangum
 
 from tenantapi.api.metadata_app import create_metadata_app
+from tenantapi.observability import instrumented
 
-handler = Mangum(create_metadata_app(), lifespan="off")
+handler = instrumented(Mangum(create_metadata_app(), lifespan="off"))

@@ -17,6 +17,7 @@ from ..auth.role_store import resolve_role
 from ..auth.roles import Role
 from ..errors import Forbidden, MissingToken, Unauthenticated
 from ..metadata.cache import LRUCache
+from ..observability import count
 from ..metadata.model import WorkspaceSchema
 from ..records.service import WorkspaceView
 from ..storage.metadata_store import MetadataStore, WorkspaceHead
@@ -64,7 +65,9 @@ def workspace_of(caller: Caller, store: MetadataStore | None = None) -> Workspac
     head = caller.head or store.head(caller.workspace_id)
     if head is None:
         raise Unauthenticated()
+    misses = schema_cache.misses
     schema = schema_cache.get_or_build((head.id, head.schema_version), lambda: _load(store, head.id))
+    count("SchemaCacheMiss" if schema_cache.misses > misses else "SchemaCacheHit")
     return WorkspaceView(head=head, schema=schema, actor_name=caller.key_name)
 
 

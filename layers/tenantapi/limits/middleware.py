@@ -21,6 +21,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..observability import count
 from .limiter import RateLimiter
 from .responses import graphql_rate_limited_body, rate_limit_headers, rate_limited_body, usage_headers
 
@@ -62,6 +63,7 @@ class RateLimitMiddleware:
         if verdict is not None and not verdict.granted:
             graphql = scope.get("path", "").rstrip("/") in GRAPHQL_PATHS
             body = graphql_rate_limited_body(verdict) if graphql else rate_limited_body(verdict)
+            count("RateLimited")
             response = JSONResponse(body, status_code=429, headers=rate_limit_headers(verdict, now))
             await response(scope, receive, send)
             return

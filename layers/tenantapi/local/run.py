@@ -56,7 +56,11 @@ def main() -> int:
         print(f"make run: {error}", file=sys.stderr)
         return 1
     # Local credentials: DynamoDB Local accepts any; they must only be present.
-    for name, value in (("AWS_ACCESS_KEY_ID", "local"), ("AWS_SECRET_ACCESS_KEY", "local"), ("AWS_DEFAULT_REGION", "us-east-1")):
+    # POWERTOOLS_METRICS_DISABLED: no CloudWatch locally, so no EMF lines in the terminal.
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "local"), ("AWS_SECRET_ACCESS_KEY", "local"), ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("POWERTOOLS_METRICS_DISABLED", "true"),
+    ):
         os.environ.setdefault(name, value)
     data_dir = ROOT / ".data" / "dynamodb"
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from ...metadata.service import MetadataService
 from ..context import Caller
 from ..metadata_rest import require_data_model
 from .access import AccessMutation, AccessQuery
+from .application import ApplicationQuery
 from .connection import connection
 from .inputs import (
     CreateOneFieldMetadataInput,
@@ -83,7 +84,7 @@ def _id_arg() -> graphene.Argument:
     return graphene.Argument(graphene.NonNull(UUID), description="The id of the record to find.")
 
 
-class Query(AccessQuery, graphene.ObjectType):
+class Query(AccessQuery, ApplicationQuery, graphene.ObjectType):
     object = graphene.Field(graphene.NonNull(ObjectNode), id=_id_arg())
     objects = graphene.Field(graphene.NonNull(ObjectConnection), **connection_args(ObjectFilter))
     field = graphene.Field(graphene.NonNull(FieldNode), id=_id_arg())

@@ -1,0 +1,48 @@
+"""Logs and metrics of the functions (DESIGN.md section 6), with Powertools.
+
+Logs are JSON, one line per event, with the API Gateway request id as correlation id and the
+workspace and key ids of the caller appended; never a secret (the authorizer context carries none,
+and the event itself is not logged). Metrics are CloudWatch EMF lines: cold starts, schema cache
+hits and misses, 429s. The engine logs through the standard "tenantapi" logger, which the
+Powertools Logger of the same service name formats.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from functools import wraps
+from typing import Any, Callable
+
+from aws_lambda_powertools.logging import Logger, correlation_paths
+from aws_lambda_powertools.metrics import Metrics, MetricUnit
+
+__all__ = ["logger", "metrics", "instrumented", "count"]
+
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "tenantapi")
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "tenantapi"), service=SERVICE)
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+# An invocation that counted nothing (an authorizer call, a refused request) is normal here.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def instrumented(handler: Handler) -> Handler:
+    """A Lambda handler with correlated JSON logs, the caller's ids in every line, and metrics
+    flushed (with a cold-start metric) at the end of each invocation."""
+
+    @wraps(handler)
+    def run(event: dict[str, Any], context: Any) -> Any:
+        authorizer = ((event or {}).get("requestContext") or {}).get("authorizer") or {}
+        logger.append_keys(workspace_id=authorizer.get("workspaceId"), key_id=authorizer.get("keyId"))
+        return handler(event, context)
+
+    with_metrics = metrics.log_metrics(capture_cold_start_metric=True)(run)
+    return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)(with_metrics)
+
+
+def count(name: str, value: float = 1) -> None:
+    """Add to a count metric of this invocation (flushed by `instrumented`)."""
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
