@@ -40,7 +40,16 @@ class Execution:
     execute_ratio: float  # execute alone / json.dumps
     request_ratio: float  # cached document + batch check + execute + response body / json.dumps
     document_ratio: float  # parse + validate / cached document
+    field_values: int  # values in the response (object fields and list items), each completed by the executor
     profile: Profile | None
+
+
+def _values(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(1 + _values(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_values(v) for v in value)
+    return 0
 
 
 def _selection(graphql_type: Any, depth: int = 0) -> str:
@@ -81,7 +90,7 @@ def list_query(graphql_schema: Any, type_name: str, plural: str, relation: str, 
 # Steps whose cumulative time the profile reports: label -> (file suffix, function names).
 _STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("page read: `RecordService.find_many` (store, item conversion, `present`)", "tenantapi/records/service.py", ("find_many",)),
-    ("of which item conversion: `from_item` (storage/dynamo.py)", "tenantapi/storage/dynamo.py", ("from_item",)),
+    ("item conversion, page and relation: `from_item` (storage/dynamo.py)", "tenantapi/storage/dynamo.py", ("from_item",)),
     ("relation: `load_many_to_one` (BatchGetItem replayed, `present`)", "tenantapi/graphql/loaders.py", ("load_many_to_one",)),
     ("connection and cursors: `connection` (graphql/connections.py)", "tenantapi/graphql/connections.py", ("connection",)),
     ("rendering: `JSONResponse.render`", "starlette/responses.py", ("render",)),
@@ -215,5 +224,5 @@ def measure_execution(ws: Any, real_client: Any, *, runs: int, document_runs: in
     return Execution(
         query=query, timings=timings, ratios=ratios, body_bytes=len(json.dumps(body)), fields_per_record=selected,
         relation_records=related, execute_ratio=ratios[execute_name], request_ratio=ratios[request_name],
-        document_ratio=ratios[uncached_name], profile=profile,
+        document_ratio=ratios[uncached_name], field_values=_values(body["data"]), profile=profile,
     )
