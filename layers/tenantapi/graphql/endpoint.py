@@ -22,6 +22,7 @@ from ..records.service import RecordService
 from .cache import core_schema_for, document_for
 from .context import CoreContext
 from .errors import RequestFailure, failure_response, graphql_request, internal_error, method_not_allowed, refusal, result_response
+from .fast_execution import FastExecutionContext
 from .limits import check_batch_sizes
 
 __all__ = ["CoreGraphQL", "PATH"]
@@ -58,7 +59,7 @@ class CoreGraphQL:
         try:
             result = execute(
                 schema, document, context_value=context, variable_values=variables, operation_name=operation_name,
-                is_awaitable=_never_awaitable,
+                is_awaitable=_never_awaitable, execution_context_class=FastExecutionContext,
             )
         except Exception:
             return internal_error(f"{request.method} {PATH}")
