@@ -28,10 +28,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..clock import now_iso
-from ..config import settings
 from ..errors import BadRequest, NotFound
 from ..records.values import parse_datetime
-from ..storage.dynamo import client
+from ..storage.dynamo import TableAdapter
 from .role_store import role_item_key
 from .roles import ROLES
 
@@ -160,15 +159,7 @@ def _check_role(role: str) -> None:
         raise BadRequest(f"Role '{role}' does not exist (roles: {', '.join(ROLES)} or a custom role id)") from None
 
 
-class KeyStore:
-    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        self.table = table or settings().metadata_table
-        self._client = dynamodb
-
-    @property
-    def client(self) -> Any:
-        return self._client or client()
-
+class KeyStore(TableAdapter):
     # -- writes -------------------------------------------------------------------------------
 
     def _role_stamp(self, key: ApiKey) -> list[dict[str, Any]]:

@@ -27,7 +27,6 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..config import settings
 from ..metadata.cache import LRUCache
 from ..storage.dynamo import TableAdapter
 from ..storage.metadata_store import HEAD, MetadataStore, SchemaConflict, WorkspaceHead
@@ -89,9 +88,6 @@ class WorkspaceRoles:
 
 
 class RoleStore(TableAdapter):
-    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        super().__init__(table or settings().metadata_table, dynamodb)
-
     def load(self, workspace_id: str, version: int) -> WorkspaceRoles:
         """The roles now, labelled with `version`: one strongly consistent Query of the `R#`
         items (read after the head that gave the version, so never older than it)."""

@@ -97,11 +97,19 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 class TableAdapter:
-    """Base of the table adapters: a table name and a client (the process's unless given)."""
+    """Base of the table adapters: a table (given, or the setting read at each use: tests and
+    the local runner change the environment at run time) and a client (the process's unless
+    given)."""
 
-    def __init__(self, table: str, dynamodb: Any = None) -> None:
-        self.table = table
+    setting = "metadata_table"  # the Settings attribute naming this adapter's default table
+
+    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
+        self._table = table
         self._client = dynamodb
+
+    @property
+    def table(self) -> str:
+        return self._table or getattr(settings(), self.setting)
 
     @property
     def client(self) -> Any:

@@ -21,9 +21,8 @@ from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
-from ..config import settings
 from ..limits.buckets import BucketLimit, Phase
-from .dynamo import client, from_attr, to_attr
+from .dynamo import TableAdapter, from_attr, to_attr
 
 __all__ = ["BucketUpdate", "LimitStore", "TakeResult"]
 
@@ -51,20 +50,7 @@ class TakeResult(NamedTuple):
     state: dict[str, int]  # attribute -> full_at: after the take if applied, else as found
 
 
-class LimitStore:
-    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        self._table = table
-        self._client = dynamodb
-
-    @property
-    def table(self) -> str:
-        # Read per call, like the other stores' settings: tests change the environment at run time.
-        return self._table or settings().metadata_table
-
-    @property
-    def client(self) -> Any:
-        return self._client or client()
-
+class LimitStore(TableAdapter):
     def take(self, workspace_id: str, updates: Sequence[BucketUpdate], expires_at: int) -> TakeResult:
         """Apply `updates` at once if every bucket is still in the phase it was computed for."""
         sets = ["#ttl = :ttl"]

@@ -22,7 +22,6 @@ from typing import Any, Iterable
 
 from botocore.exceptions import ClientError
 
-from ..config import settings
 from ..errors import Conflict
 from ..metadata.codec import field_from_doc, object_from_doc, to_doc
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
@@ -59,9 +58,6 @@ def _definition_sk(definition: ObjectMetadata | FieldMetadata) -> str:
 
 
 class MetadataStore(TableAdapter):
-    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        super().__init__(table or settings().metadata_table, dynamodb)
-
     # -- workspaces ---------------------------------------------------------------------------
 
     def head(self, workspace_id: str) -> WorkspaceHead | None:

@@ -17,7 +17,6 @@ from typing import Any, Iterable, Sequence
 
 from botocore.exceptions import ClientError
 
-from ..config import settings
 from .dynamo import TableAdapter, from_item, to_attr, to_item
 
 __all__ = ["RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "StorageLimit", "partition_key"]
@@ -83,8 +82,7 @@ def _record_from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 class RecordStore(TableAdapter):
-    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        super().__init__(table or settings().records_table, dynamodb)
+    setting = "records_table"
 
     def _key(self, pk: str, record_id: str) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": RECORD_PREFIX + record_id}}

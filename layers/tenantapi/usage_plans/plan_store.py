@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ..config import settings
-from ..storage.dynamo import client
+from ..storage.dynamo import TableAdapter
 
 __all__ = ["PlanStore", "UsageKeyEntry"]
 
@@ -24,19 +23,7 @@ class UsageKeyEntry(NamedTuple):
     api_key_id: str | None  # API Gateway's id of the key (not its value)
 
 
-class PlanStore:
-    def __init__(self, table: str | None = None, dynamodb: Any = None) -> None:
-        self._table = table
-        self._client = dynamodb
-
-    @property
-    def table(self) -> str:
-        return self._table or settings().metadata_table
-
-    @property
-    def client(self) -> Any:
-        return self._client or client()
-
+class PlanStore(TableAdapter):
     def index_usage_key(self, usage_key: str, workspace_id: str) -> None:
         """Idempotent: an existing entry keeps its apiKeyId."""
         self.client.update_item(
