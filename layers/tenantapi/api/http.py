@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..errors import ApiError, BadRequest
 
-__all__ = ["json_body", "error_response", "exception_handlers", "parse_limit", "json_response"]
+__all__ = ["json_body", "error_response", "exception_handlers", "json_response"]
 
 logger = logging.getLogger("tenantapi")
 
@@ -38,15 +38,6 @@ def json_response(content: Any, status_code: int = 200) -> Response:
 
 def error_response(error: ApiError) -> Response:
     return JSONResponse(error.body(), status_code=error.status_code)
-
-
-def parse_limit(raw: str | None, *, default: int, maximum: int) -> int:
-    """`limit`: default when absent, clamped to the maximum, 400 when not a non-negative integer."""
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit():
-        raise BadRequest(f"limit '{raw}' is invalid. Should be an integer")
-    return min(int(raw), maximum)
 
 
 async def _api_error(request: Request, error: Exception) -> Response:

@@ -20,7 +20,8 @@ from ..metadata.model import WorkspaceSchema, capitalize
 from ..metadata.presenters import present_field, present_object
 from ..metadata.service import MetadataService
 from .context import Caller, caller_of, remember_schema, workspace_of
-from .http import json_body, json_response, parse_limit
+from ..query.parse_params import parse_limit
+from .http import json_body, json_response
 
 __all__ = ["metadata_rest_routes", "paginate_by_id", "require_data_model"]
 

@@ -11,7 +11,7 @@ from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
 from ..records.shape import ObjectShape, path_value
 
-__all__ = ["OrderTerm", "compile_order", "DIRECTIONS", "sort_records", "sort_key", "key_of_values", "term_value"]
+__all__ = ["OrderTerm", "compile_order", "DIRECTIONS", "sort_key", "key_of_values", "term_value"]
 
 DIRECTIONS = ("AscNullsFirst", "AscNullsLast", "DescNullsFirst", "DescNullsLast")
 _UNORDERABLE = (FieldType.RAW_JSON, FieldType.MULTI_SELECT, FieldType.ARRAY)
@@ -105,6 +105,4 @@ def sort_key(terms: tuple[OrderTerm, ...], record: dict[str, Any]) -> tuple[Any,
     return key_of_values(terms, [term_value(t, record) for t in terms])
 
 
-def sort_records(terms: tuple[OrderTerm, ...], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(records, key=lambda r: sort_key(terms, r))
 

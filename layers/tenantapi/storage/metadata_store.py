@@ -105,18 +105,6 @@ class MetadataStore(TableAdapter):
             ConditionExpression="attribute_not_exists(pk)",
         )
 
-    def list_workspaces(self) -> list[WorkspaceHead]:
-        """All workspace heads (a Scan: for the CLI and operators, never on a request path)."""
-        heads: list[WorkspaceHead] = []
-        paginator = self.client.get_paginator("scan")
-        for page in paginator.paginate(
-            TableName=self.table,
-            FilterExpression="sk = :head",
-            ExpressionAttributeValues={":head": {"S": HEAD}},
-        ):
-            heads.extend(_head_from_item(item) for item in page.get("Items", []))
-        return heads
-
     # -- schema -------------------------------------------------------------------------------
 
     def load_schema(self, workspace_id: str) -> WorkspaceSchema | None:
