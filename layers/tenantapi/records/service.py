@@ -17,10 +17,10 @@ from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
 from ..metadata.field_types import OnDelete
 from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite, StorageLimit, partition_key
-from ..storage.sort_keys import with_state
 from ..query.filters import And, compile_filter
 from ..query.order import compile_order, term_value
 from ..query.planner import plan_query
+from .changes import Change, by_field_id, check_required
 from .cursor import decode_cursor, encode_cursor
 from .reader import PageRequest, RecordReader, query_binding
 from .defaults import default_for
@@ -101,7 +101,7 @@ class RecordService:
             raise BadRequest(f"A batch holds at most {BATCH_LIMIT} records, got {len(bodies)}")
         shape = shape_of(ws.schema, obj)
         pk = partition_key(ws.id, obj.id)
-        changes: list[_Change] = []
+        changes: list[Change] = []
         seen: set[str] = set()
         for index, body in enumerate(bodies):
             with _naming_record(index, len(bodies)):
@@ -112,7 +112,7 @@ class RecordService:
                     change = self._update_change(ws, shape, match, body)
                 else:
                     record_id, values = self._new_record(ws, shape, body)
-                    change = _Change("put", record_id, values, None)
+                    change = Change("put", record_id, values, None)
                 if change.record_id in seen:
                     raise BadRequest(f"A duplicate entry was detected: id {change.record_id} appears twice in the batch")
                 seen.add(change.record_id)
@@ -153,18 +153,18 @@ class RecordService:
         if "position" not in body:
             # New records go last under position ordering: milliseconds since the epoch.
             values[system["position"].id] = float(_epoch_millis(now))
-        _check_required(shape, values)
+        check_required(shape, values)
         return record_id, values
 
-    def _update_change(self, ws: WorkspaceView, shape: ObjectShape, stored: dict[str, Any], body: Any) -> _Change:
+    def _update_change(self, ws: WorkspaceView, shape: ObjectShape, stored: dict[str, Any], body: Any) -> Change:
         if isinstance(body, dict) and body.get("id") is not None and normalise_uuid(body["id"], "id") != stored["id"]:
             raise BadRequest("Field 'id' cannot be changed")
-        current = _by_field_id(shape, stored)
+        current = by_field_id(shape, stored)
         values = check_values(shape.writable, body, current=current, creating=False)
         values[shape.system["updatedAt"].id] = self.clock()
         values[shape.system["updatedBy"].id] = self._actor(ws, None)
-        _check_required(shape, {**current, **values})
-        return _Change("update", stored["id"], values, stored)
+        check_required(shape, {**current, **values})
+        return Change("update", stored["id"], values, stored)
 
     def update_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, body: Any) -> dict[str, Any]:
         shape = shape_of(ws.schema, obj)
@@ -198,11 +198,11 @@ class RecordService:
     def _delete(self, ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]], *, soft: bool) -> list[dict[str, Any]]:
         if soft:
             now = self.clock()
-            changes = [_Change("update", r["id"], {shape.system["deletedAt"].id: now}, r, live=False) for r in records]
+            changes = [Change("update", r["id"], {shape.system["deletedAt"].id: now}, r, live=False) for r in records]
             self._commit(ws, shape, changes)
             return [self.present(shape, c.after(shape)) for c in changes]
         self._apply_on_delete(ws, shape, [r["id"] for r in records], depth=0)
-        changes = [_Change("delete", r["id"], {}, r) for r in records]
+        changes = [Change("delete", r["id"], {}, r) for r in records]
         self._commit(ws, shape, changes)
         return [self.present(shape, r) for r in records]
 
@@ -219,13 +219,13 @@ class RecordService:
         return self._restore(ws, shape, selected)
 
     def _restore(self, ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        changes = [_Change("update", r["id"], {shape.system["deletedAt"].id: None}, r, restoring=True) for r in records]
+        changes = [Change("update", r["id"], {shape.system["deletedAt"].id: None}, r, restoring=True) for r in records]
         self._commit(ws, shape, changes)
         return [self.present(shape, c.after(shape)) for c in changes]
 
     # -- the one write path -------------------------------------------------------------------
 
-    def _commit(self, ws: WorkspaceView, shape: ObjectShape, changes: list["_Change"]) -> None:
+    def _commit(self, ws: WorkspaceView, shape: ObjectShape, changes: list[Change]) -> None:
         """Check relation targets, claim unique values, then write every change in one
         transaction; on failure the claimed values are given back and nothing is stored."""
         if not changes:
@@ -237,11 +237,11 @@ class RecordService:
         writes: list[RecordWrite] = []
         try:
             for change in changes:
-                before = unique_guards(shape, _by_field_id(shape, change.stored)) if change.stored is not None else []
+                before = unique_guards(shape, by_field_id(shape, change.stored)) if change.stored is not None else []
                 if change.kind == "delete":
                     released += [(g.key, change.record_id) for g in before]
                 else:
-                    after = unique_guards(shape, {**_by_field_id(shape, change.stored or {}), **change.values})
+                    after = unique_guards(shape, {**by_field_id(shape, change.stored or {}), **change.values})
                     keep = {g.key for g in before} if not change.restoring else set()
                     self.guards.claim(pk, shape, change.record_id, [g for g in after if g.key not in keep], claimed)
                     released += [(g.key, change.record_id) for g in before if g.key not in {a.key for a in after}]
@@ -303,12 +303,12 @@ class RecordService:
                     raise BadRequest(f"Deleting would cascade more than {ON_DELETE_DEPTH} relations deep")
                 self._apply_on_delete(ws, child_shape, [c["id"] for c in children], depth=depth + 1)
                 for chunk in _chunks(children, BATCH_LIMIT):
-                    self._commit(ws, child_shape, [_Change("delete", c["id"], {}, c) for c in chunk])
+                    self._commit(ws, child_shape, [Change("delete", c["id"], {}, c) for c in chunk])
             else:
                 now = self.clock()
                 for chunk in _chunks(children, BATCH_LIMIT):
                     self._commit(ws, child_shape, [
-                        _Change("update", c["id"], {field.id: None, child_shape.system["updatedAt"].id: now}, c)
+                        Change("update", c["id"], {field.id: None, child_shape.system["updatedAt"].id: now}, c)
                         for c in chunk
                     ])
 
@@ -388,50 +388,6 @@ class RecordService:
         )
 
 
-@dataclass
-class _Change:
-    """One record's change within a write: put (new), update or delete."""
-
-    kind: str
-    record_id: str
-    values: dict[str, Any]  # {field id: value}: all of a new record, the changed ones of an update
-    stored: dict[str, Any] | None  # the record as read, for updates and deletes
-    live: bool = True  # False: the update soft-deletes
-    restoring: bool = False  # the update restores a soft-deleted record
-
-    def after(self, shape: ObjectShape) -> dict[str, Any]:
-        """The stored form once written."""
-        by_id = {f.id: f for f in shape.stored_fields}
-        return {**(self.stored or {}), "id": self.record_id, **{by_id[k].storage_key: v for k, v in self.values.items() if k in by_id}}
-
-    def write(self, pk: str, shape: ObjectShape) -> RecordWrite:
-        if self.kind == "delete":
-            live = (self.stored or {}).get(shape.storage_key("deletedAt")) is None
-            return RecordWrite("delete", pk, self.record_id, count_delta=-1 if live else 0)
-        by_id = {f.id: f for f in shape.stored_fields}
-        # Nulls are stored (DynamoDB NULL): an absent attribute means "written before the field
-        # existed", which reads as the field's default.
-        attributes = {by_id[k].storage_key: v for k, v in self.values.items() if k in by_id}
-        attributes.update(shape.slot_values(self.record_id, self.values, live=self.live))
-        if self.kind == "put":
-            return RecordWrite("put", pk, self.record_id, attributes, count_delta=1)
-        if not self.live or self.restoring:
-            # Entering or leaving the deleted state moves every slot, changed or not.
-            attributes.update({k: with_state(v, self.live) for k, v in (self.stored or {}).items() if _is_slot(k) and k not in attributes})
-        delta = -1 if not self.live else (1 if self.restoring else 0)
-        return RecordWrite("update", pk, self.record_id, attributes, count_delta=delta)
-
-
-def _by_field_id(shape: ObjectShape, stored: dict[str, Any]) -> dict[str, Any]:
-    return {f.id: stored.get(f.storage_key) for f in shape.stored_fields}
-
-
-def _check_required(shape: ObjectShape, values: dict[str, Any]) -> None:
-    for f in shape.stored_fields:
-        if not f.is_nullable and values.get(f.id) is None and not f.is_system:
-            raise BadRequest(f"Field '{f.join_column or f.name}' of object '{shape.object.name_singular}' is required")
-
-
 @contextmanager
 def _naming_record(index: int, total: int) -> Iterator[None]:
     """In a batch, an error names the record it is about."""
@@ -446,10 +402,6 @@ def _naming_record(index: int, total: int) -> Iterator[None]:
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _is_slot(attribute: str) -> bool:
-    return len(attribute) == 2 and attribute[0] == "s" and attribute[1].isdigit()
 
 
 def _path_id(record_id: Any) -> str:
