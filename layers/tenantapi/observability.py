@@ -1,5 +1,6 @@
 """Logs and metrics of the functions (DESIGN.md section 6), with Powertools.
 
+Traces (X-Ray, Powertools Tracer) are on when the template's `Tracing` parameter is Active.
 Logs are JSON, one line per event, with the API Gateway request id as correlation id and the
 workspace and key ids of the caller appended; never a secret (the authorizer context carries none,
 and the event itself is not logged). Metrics are CloudWatch EMF lines: cold starts, schema cache
@@ -29,9 +30,17 @@ Handler = Callable[[dict[str, Any], Any], Any]
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
+def _tracing() -> bool:
+    # X-Ray's SDK costs a few hundred milliseconds of import: load it only where traces are
+    # wanted (the template's Tracing parameter sets POWERTOOLS_TRACE_DISABLED) and can be sent.
+    disabled = os.environ.get("POWERTOOLS_TRACE_DISABLED", "true").lower() == "true"
+    return not disabled and "AWS_LAMBDA_FUNCTION_NAME" in os.environ
+
+
 def instrumented(handler: Handler) -> Handler:
-    """A Lambda handler with correlated JSON logs, the caller's ids in every line, and metrics
-    flushed (with a cold-start metric) at the end of each invocation."""
+    """A Lambda handler with correlated JSON logs, the caller's ids in every line, metrics
+    flushed (with a cold-start metric) at the end of each invocation, and, when tracing is on,
+    an X-Ray segment per invocation with DynamoDB calls as subsegments."""
 
     @wraps(handler)
     def run(event: dict[str, Any], context: Any) -> Any:
@@ -39,7 +48,12 @@ def instrumented(handler: Handler) -> Handler:
         logger.append_keys(workspace_id=authorizer.get("workspaceId"), key_id=authorizer.get("keyId"))
         return handler(event, context)
 
-    with_metrics = metrics.log_metrics(capture_cold_start_metric=True)(run)
+    traced: Handler = run
+    if _tracing():
+        from aws_lambda_powertools.tracing import Tracer  # patches botocore: DynamoDB subsegments
+
+        traced = Tracer(service=SERVICE).capture_lambda_handler(run)
+    with_metrics = metrics.log_metrics(capture_cold_start_metric=True)(traced)
     return logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)(with_metrics)
 
 
