@@ -26,14 +26,14 @@ class Change:
 
     def after(self, shape: ObjectShape) -> dict[str, Any]:
         """The stored form once written."""
-        by_id = {f.id: f for f in shape.stored_fields}
+        by_id = shape.stored_by_id
         return {**(self.stored or {}), "id": self.record_id, **{by_id[k].storage_key: v for k, v in self.values.items() if k in by_id}}
 
     def write(self, pk: str, shape: ObjectShape) -> RecordWrite:
         if self.kind == "delete":
             live = (self.stored or {}).get(shape.storage_key("deletedAt")) is None
             return RecordWrite("delete", pk, self.record_id, count_delta=-1 if live else 0)
-        by_id = {f.id: f for f in shape.stored_fields}
+        by_id = shape.stored_by_id
         # Nulls are stored (DynamoDB NULL): an absent attribute means "written before the field
         # existed", which reads as the field's default.
         attributes = {by_id[k].storage_key: v for k, v in self.values.items() if k in by_id}

@@ -23,6 +23,7 @@ class ObjectShape:
             (f.join_column or f.name, f) for f in active if not f.is_one_to_many and f.name != "id"
         ]
         self.stored_fields: list[FieldMetadata] = [f for f in active if not f.is_one_to_many and f.name != "id"]
+        self.stored_by_id: dict[str, FieldMetadata] = {f.id: f for f in self.stored_fields}
         self.system: dict[str, FieldMetadata] = {f.name: f for f in active if f.is_system}
         # Names a filter or order may use: fields, join columns (`companyId`) and `id`.
         self.filterable: dict[str, FieldMetadata] = {

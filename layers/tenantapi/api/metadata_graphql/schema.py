@@ -121,6 +121,16 @@ def _input_arg(input_type: Any) -> graphene.Argument:
     return graphene.Argument(graphene.NonNull(input_type))
 
 
+def _change(info: Any, operation: str, *args: Any, node: Callable[[Any, Any], Presented], deleted: bool = False) -> Presented:
+    """Run one MetadataService change for the caller and move the request's schema forward. A
+    deleted definition is shown as it was, with the schema that still has it."""
+    context = _writer(info)
+    schema = context.schema
+    definition, updated = getattr(context.service, operation)(schema.workspace_id, *args, schema)
+    context.changed(updated)
+    return node(schema if deleted else updated, definition)
+
+
 class Mutation(AccessMutation, graphene.ObjectType):
     createOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(CreateOneObjectInput))
     deleteOneObject = graphene.Field(graphene.NonNull(ObjectNode), input=_input_arg(DeleteOneObjectInput))
@@ -131,56 +141,27 @@ class Mutation(AccessMutation, graphene.ObjectType):
 
     @staticmethod
     def resolve_createOneObject(root: None, info: Any, input: Any) -> Presented:
-        context = _writer(info)
-        schema = context.schema
-        created, updated = context.service.create_object(schema.workspace_id, plain(input["object"]), schema)
-        context.changed(updated)
-        return object_node(updated, created)
+        return _change(info, "create_object", plain(input["object"]), node=object_node)
 
     @staticmethod
     def resolve_updateOneObject(root: None, info: Any, input: Any) -> Presented:
-        context = _writer(info)
-        schema = context.schema
-        changed, updated = context.service.update_object(
-            schema.workspace_id, input["id"], plain(input["update"]), schema
-        )
-        context.changed(updated)
-        return object_node(updated, changed)
+        return _change(info, "update_object", input["id"], plain(input["update"]), node=object_node)
 
     @staticmethod
     def resolve_deleteOneObject(root: None, info: Any, input: Any) -> Presented:
-        context = _writer(info)
-        schema = context.schema
-        deleted, updated = context.service.delete_object(schema.workspace_id, input["id"], schema)
-        context.changed(updated)
-        # Shown as it was, with its fields: the new schema no longer has them.
-        return object_node(schema, deleted)
+        return _change(info, "delete_object", input["id"], node=object_node, deleted=True)
 
     @staticmethod
     def resolve_createOneField(root: None, info: Any, input: Any) -> Presented:
-        context = _writer(info)
-        schema = context.schema
-        created, updated = context.service.create_field(schema.workspace_id, plain(input["field"]), schema)
-        context.changed(updated)
-        return field_node(updated, created)
+        return _change(info, "create_field", plain(input["field"]), node=field_node)
 
     @staticmethod
     def resolve_updateOneField(root: None, info: Any, input: Any) -> Presented:
-        context = _writer(info)
-        schema = context.schema
-        changed, updated = context.service.update_field(
-            schema.workspace_id, input["id"], plain(input["update"]), schema
-        )
-        context.changed(updated)
-        return field_node(updated, changed)
+        return _change(info, "update_field", input["id"], plain(input["update"]), node=field_node)
 
     @staticmethod
     def resolve_deleteOneField(root: None, info: Any, input: Any) -> Presented:
-        context = _writer(info)
-        schema = context.schema
-        deleted, updated = context.service.delete_field(schema.workspace_id, input["id"], schema)
-        context.changed(updated)
-        return field_node(schema, deleted)
+        return _change(info, "delete_field", input["id"], node=field_node, deleted=True)
 
 
 @lru_cache(maxsize=1)
