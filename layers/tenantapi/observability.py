@@ -4,8 +4,9 @@ Traces (X-Ray, Powertools Tracer) are on when the template's `Tracing` parameter
 Logs are JSON, one line per event, with the API Gateway request id as correlation id and the
 workspace and key ids of the caller appended; never a secret (the authorizer context carries none,
 and the event itself is not logged). Metrics are CloudWatch EMF lines: cold starts, schema cache
-hits and misses, 429s. The engine logs through the standard "tenantapi" logger, which the
-Powertools Logger of the same service name formats.
+hits and misses, 429s, and the DynamoDB read and write capacity each invocation consumed. The
+engine logs through the standard "tenantapi" logger, which the Powertools Logger of the same
+service name formats.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any, Callable
 
 from aws_lambda_powertools.logging import Logger, correlation_paths
 from aws_lambda_powertools.metrics import Metrics, MetricUnit
+
+from .storage.capacity import meter as capacity
 
 __all__ = ["logger", "metrics", "instrumented", "count"]
 
@@ -39,14 +42,22 @@ def _tracing() -> bool:
 
 def instrumented(handler: Handler) -> Handler:
     """A Lambda handler with correlated JSON logs, the caller's ids in every line, metrics
-    flushed (with a cold-start metric) at the end of each invocation, and, when tracing is on,
+    flushed (with a cold-start metric and the DynamoDB capacity consumed) at the end of each invocation, and, when tracing is on,
     an X-Ray segment per invocation with DynamoDB calls as subsegments."""
 
     @wraps(handler)
     def run(event: dict[str, Any], context: Any) -> Any:
         authorizer = ((event or {}).get("requestContext") or {}).get("authorizer") or {}
         logger.append_keys(workspace_id=authorizer.get("workspaceId"), key_id=authorizer.get("keyId"))
-        return handler(event, context)
+        capacity.take()  # what the init consumed is not this invocation's
+        try:
+            return handler(event, context)
+        finally:
+            read, write = capacity.take()
+            if read:
+                metrics.add_metric(name="ConsumedReadCapacityUnits", unit=MetricUnit.Count, value=read)
+            if write:
+                metrics.add_metric(name="ConsumedWriteCapacityUnits", unit=MetricUnit.Count, value=write)
 
     traced: Handler = run
     if _tracing():

@@ -47,3 +47,43 @@ def test_tracing_stays_off_outside_lambda_or_when_disabled(monkeypatch):
     assert observability._tracing() is False
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "false")
     assert observability._tracing() is True
+
+
+def test_each_invocation_reports_the_dynamodb_capacity_its_calls_consumed(capsys, monkeypatch):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the test session turns EMF output off
+    import boto3
+    from moto import mock_aws
+
+    from tenantapi.storage.capacity import CapacityMeter
+
+    with mock_aws():
+        meter = CapacityMeter()
+        dynamodb = meter.attach(boto3.client("dynamodb", region_name="us-east-1"))
+        dynamodb.create_table(
+            TableName="metered", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        )  # fmt: skip
+        assert meter.take() == (0.0, 0.0), "control-plane calls consume nothing"
+        dynamodb.put_item(TableName="metered", Item={"pk": {"S": "a"}})
+        dynamodb.get_item(TableName="metered", Key={"pk": {"S": "a"}}, ConsistentRead=True)
+        read, write = meter.take()
+        assert read > 0 and write > 0
+        assert meter.take() == (0.0, 0.0), "take starts the meter again"
+
+        observability.capacity.take()
+        observability.metrics.clear_metrics()  # what earlier tests' invocations left unflushed
+
+        @instrumented
+        def handler(event, context):
+            observability.capacity.read += 2.5  # what the process's metered client adds up
+            observability.capacity.write += 1.0
+            return {"statusCode": 200}
+
+        capsys.readouterr()
+        handler(EVENT, _Context())
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    metrics = {m["Name"] for blob in emf for d in blob["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}
+    assert {"ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits"} <= metrics
+    values = {k: v for blob in emf for k, v in blob.items() if k.startswith("Consumed")}
+    assert values == {"ConsumedReadCapacityUnits": [2.5], "ConsumedWriteCapacityUnits": [1.0]}
