@@ -4,7 +4,10 @@
 Storage is excluded as in bench/_rest/inprocess.py (whose recorder, replay and timing loop are
 reused): the requests the execution sends are recorded once against DynamoDB Local, then a
 RecordStore whose client replays those responses serves every run, so the store's request
-building and item conversion run and botocore and the network do not.
+building and item conversion run and botocore and the network do not. Besides the whole request,
+a few parts are timed on their own (the page read, the conversion of every item read, the page's
+cursors, the executor over a page already read), each in turn with json.dumps, and the whole is
+repeated to show how far a busy machine moves the ratios.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import gc
 import io
 import json
 import pstats
+import statistics
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -33,7 +37,9 @@ class Profile:
 class Execution:
     query: str
     timings: dict[str, Timing]
-    ratios: dict[str, float]  # median per-round ratio to the first timing of its group
+    ratios: dict[str, float]  # median over the repeats of the median per-round ratio to json.dumps
+    spreads: dict[str, tuple[float, float]]  # lowest and highest of the repeats' ratios
+    repeats: int
     body_bytes: int
     fields_per_record: int
     relation_records: int
@@ -95,6 +101,8 @@ _STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("connection and cursors: `connection` (graphql/connections.py)", "tenantapi/graphql/connections.py", ("connection",)),
     ("rendering: `JSONResponse.render`", "starlette/responses.py", ("render",)),
 )
+_EXECUTE = ("graphql/execution/execute.py", ("execute",))
+_RESOLVERS = (("tenantapi/graphql/operations.py", ("resolve",)), ("tenantapi/graphql/relations.py", ("resolve",)))
 
 
 def _profile(function: Callable[[], Any], runs: int, top: int) -> Profile:
@@ -111,11 +119,10 @@ def _profile(function: Callable[[], Any], runs: int, top: int) -> Profile:
         return sum(v[3] for (path, _, func), v in table.items() if suffix in path and func in names)
 
     steps = [(label, 100 * cumulative(suffix, names) / total) for label, suffix, names in _STEPS]
-    execute = cumulative("graphql/execution/execute.py", ("execute",))
-    engine = sum(cumulative(s, n) for s, n in (("tenantapi/graphql/operations.py", ("resolve",)),
-                                                ("tenantapi/graphql/relations.py", ("resolve",))))
-    steps.append(("graphql-core execution outside the root and relation resolvers (leaf serialization included)",
-                  100 * (execute - engine) / total))
+    execute = cumulative(*_EXECUTE)
+    engine = sum(cumulative(suffix, names) for suffix, names in _RESOLVERS)
+    steps.append(("execution outside the root and relation resolvers (graphql-core and the fast path of "
+                  "graphql/fast_execution.py, leaf serialization included)", 100 * (execute - engine) / total))
     rows = []
     for (path, line, func), (_, _, own, cum, _) in sorted(table.items(), key=lambda kv: kv[1][2], reverse=True)[:top]:
         where = f"{_short(path)}:{line}" if line else _short(path)
@@ -123,19 +130,37 @@ def _profile(function: Callable[[], Any], runs: int, top: int) -> Profile:
     return Profile(total * 1000 / runs, steps, rows)
 
 
-def measure_execution(ws: Any, real_client: Any, *, runs: int, document_runs: int, profile_runs: int, top: int,
-                      target: float, log: Callable[[str], None]) -> Execution:
+def _repeated(functions: dict[str, Callable[[], Any]], runs: int, repeats: int
+              ) -> tuple[dict[str, Timing], dict[str, float], dict[str, tuple[float, float]]]:
+    """`_time` repeated: each step's median time and ratio over the repeats, and the lowest and
+    highest of its ratios (a busy machine moves them; the spread says by how much)."""
+    every: list[tuple[dict[str, Timing], dict[str, float]]] = []
+    for _ in range(repeats):
+        gc.collect()
+        every.append(_time(functions, runs))
+    timings = {name: Timing(name, statistics.median(t[name].median_us for t, _ in every), sum(t[name].runs for t, _ in every))
+               for name in functions}
+    ratios = {name: statistics.median(r[name] for _, r in every) for name in functions}
+    spreads = {name: (min(r[name] for _, r in every), max(r[name] for _, r in every)) for name in functions}
+    return timings, ratios, spreads
+
+
+def measure_execution(ws: Any, real_client: Any, *, runs: int, repeats: int, document_runs: int, profile_runs: int,
+                      top: int, target: float, log: Callable[[str], None]) -> Execution:
     from graphql import ExecutionResult, execute
 
     from tenantapi.api.context import Caller
     from tenantapi.auth.roles import ROLES
     from tenantapi.graphql.cache import core_schema_for, document_for, documents, parse_and_validate
+    from tenantapi.graphql.connections import QueryKey
     from tenantapi.graphql.context import CoreContext
     from tenantapi.graphql.endpoint import PATH, _never_awaitable
     from tenantapi.graphql.errors import result_response
     from tenantapi.graphql.fast_execution import FastExecutionContext
     from tenantapi.graphql.limits import check_batch_sizes
     from tenantapi.records.service import RecordService
+    from tenantapi.records.shape import shape_of
+    from tenantapi.storage.dynamo import from_item
 
     schema = core_schema_for(ws.schema)
     query, selected = list_query(schema, "Person", "people", "company", "id name")
@@ -183,29 +208,42 @@ def measure_execution(ws: Any, real_client: Any, *, runs: int, document_runs: in
         def prepared() -> ExecutionResult:
             return executed()
 
-        floor_name = "executor alone (graphql-core + the plain-field fast path): execute over the page already read"
-        gc.collect()
-        floor_timings, floor_ratios = _time({"json.dumps(body)": lambda: json.dumps(body), floor_name: prepared}, runs)
+        floor_name = "executor alone (graphql-core + the engine's fast path): execute over the page already read"
+        floor_timings, floor_ratios, floor_spreads = _repeated(
+            {"json.dumps(body)": lambda: json.dumps(body), floor_name: prepared}, runs, repeats)
     finally:
         people_field.resolve = resolve_people
-    log(f"    {floor_name}: median {floor_timings[floor_name].median_us:.0f} us, {floor_ratios[floor_name]:.1f}x json.dumps")
+    log(f"    {floor_name}: median {floor_timings[floor_name].median_us:.0f} us, {floor_ratios[floor_name]:.2f}x json.dumps")
 
     if executed().data != recorded.data or json.loads(request()) != json.loads(json.dumps(body)):
         raise AssertionError("the replayed execution differs from the recorded one")
     edges = body["data"]["people"]["edges"]
     related = len({e["node"]["company"]["id"] for e in edges if e["node"]["company"]})
-    gc.collect()
+    # Two parts of the execution on their own: the conversion of every item it reads (the page's
+    # Query and the relation's BatchGetItem), and the signing of the page's cursors.
+    items = [item for key, response in responses.items() if key.startswith("query") for item in response.get("Items", [])]
+    items += [item for key, response in responses.items() if key.startswith("batch_get_item")
+              for table_items in response.get("Responses", {}).values() for item in table_items]
+    people = ws.schema.active_object_by_plural("people")
+    page = service.find_many(ws, people, limit=PAGE).records
+    cursors = QueryKey(shape_of(ws.schema, people), None, None, ws.head.secret)
+    if [cursors.cursor(r) for r in page] != [e["cursor"] for e in edges]:
+        raise AssertionError("the cursors differ from the execution's")
     execute_name, request_name = "execute (storage replayed)", "warm request: cached document + execute + response body"
-    timings, ratios = _time({
+    timings, ratios, spreads = _repeated({
         "json.dumps(body)": lambda: json.dumps(body),
         "result_response(result).body (rendering)": lambda: result_response(recorded, PATH).body,
-        "RecordService.find_many (the page, storage replayed)": lambda: service.find_many(ws, ws.schema.active_object_by_plural("people"), limit=PAGE),
+        "RecordService.find_many (the page, storage replayed)": lambda: service.find_many(ws, people, limit=PAGE),
+        f"part: item conversion, `from_item` of the {len(items)} items read (page and relation)": lambda: [from_item(i) for i in items],
+        f"part: cursors, `QueryKey.cursor` of the {len(page)} edges": lambda: [cursors.cursor(r) for r in page],
         execute_name: executed,
         request_name: request,
-    }, runs)
+    }, runs, repeats)
     for name, timing in timings.items():
-        log(f"    {name}: median {timing.median_us:.0f} us, {ratios[name]:.1f}x json.dumps")
+        low, high = spreads[name]
+        log(f"    {name}: median {timing.median_us:.0f} us, {ratios[name]:.2f}x json.dumps ({low:.2f} to {high:.2f})")
     timings[floor_name], ratios[floor_name] = floor_timings[floor_name], floor_ratios[floor_name]
+    spreads[floor_name] = floor_spreads[floor_name]
 
     cached_name, uncached_name = "document_for (cache hit)", "parse + validate (no cache)"
     document_for(ws.schema, schema, query)
@@ -223,7 +261,8 @@ def measure_execution(ws: Any, real_client: Any, *, runs: int, document_runs: in
     if ratios[request_name] > target or ratios[execute_name] > target:
         profile = _profile(request, profile_runs, top)
     return Execution(
-        query=query, timings=timings, ratios=ratios, body_bytes=len(json.dumps(body)), fields_per_record=selected,
+        query=query, timings=timings, ratios=ratios, spreads=spreads, repeats=repeats, body_bytes=len(json.dumps(body)),
+        fields_per_record=selected,
         relation_records=related, execute_ratio=ratios[execute_name], request_ratio=ratios[request_name],
         document_ratio=ratios[uncached_name], field_values=_values(body["data"]), profile=profile,
     )

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 from ..errors import BadRequest
 from ..query.filters import compile_filter
 from ..query.order import OrderTerm, compile_order, key_of_values
-from ..records.cursor import decode_cursor, encode_cursor
+from ..records.cursor import CursorSigner
 from ..records.reader import query_binding
 from ..records.service import DEFAULT_LIMIT, MAX_LIMIT
 from ..records.shape import ObjectShape
@@ -100,16 +100,16 @@ class QueryKey:
     def __init__(self, shape: ObjectShape, filter_input: Any, order: list[dict[str, Any]] | None, secret: str) -> None:
         self.terms = compile_order(shape, order)
         self.binding = query_binding(shape.object.id, compile_filter(shape, filter_input, strings=False), self.terms)
-        self.secret = secret
+        self.signer = CursorSigner(secret, self.binding)
 
     def cursor(self, record: dict[str, Any]) -> str:
-        return encode_cursor(self.secret, self.binding, [_presented_value(t, record) for t in self.terms])
+        return self.signer.encode([_presented_value(t, record) for t in self.terms])
 
     def sort_key(self, record: dict[str, Any]) -> tuple[Any, ...]:
         return key_of_values(self.terms, [_presented_value(t, record) for t in self.terms])
 
     def bound(self, cursor: str) -> tuple[Any, ...]:
-        values = decode_cursor(self.secret, self.binding, cursor)
+        values = self.signer.decode(cursor)
         if len(values) != len(self.terms):
             raise BadRequest("Invalid cursor")
         return key_of_values(self.terms, values)

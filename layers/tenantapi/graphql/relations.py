@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from graphql import GraphQLArgument, GraphQLField, GraphQLInt, GraphQLList, GraphQLResolveInfo, GraphQLString
 
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
+from .context import CoreContext
+from .fast_execution import ContextResolver
 from .loaders import Row, load_many_to_one, load_one_to_many
 
 if TYPE_CHECKING:
@@ -52,12 +54,14 @@ def relation_targets(schema: WorkspaceSchema, field: FieldMetadata) -> tuple[Obj
     return target, inverse
 
 
-def _many_to_one(field: FieldMetadata, target: ObjectMetadata) -> Callable[..., Any]:
-    def resolve(row: Row, info: GraphQLResolveInfo) -> Row | None:
-        info.context.require("read", target)
-        return load_many_to_one(info.context, row, field, target)
+def _many_to_one(field: FieldMetadata, target: ObjectMetadata) -> ContextResolver:
+    # A ContextResolver: the executor's fast path calls it without a resolve info, once per row
+    # of a page (the first call loads the whole group's targets, the others read them).
+    def resolve(row: Row, ctx: CoreContext) -> Row | None:
+        ctx.require("read", target)
+        return load_many_to_one(ctx, row, field, target)
 
-    return resolve
+    return ContextResolver(resolve)
 
 
 def _one_to_many(field: FieldMetadata, inverse: FieldMetadata, child: ObjectMetadata) -> Callable[..., Any]:

@@ -1,11 +1,17 @@
 """The core schema's scalars, as Twenty names them: UUID, DateTime, Date, JSON, RawJSON, BigFloat,
 Position and Cursor (reference 3.3).
 
-Built once per process and shared by every workspace's schema: a scalar holds no workspace data.
+They are declared as graphene scalars, the project's GraphQL layer, and turned once per process
+into the graphql-core types that every workspace's generated schema shares (graphene's own
+conversion, `TypeMap.create_scalar`): a scalar holds no workspace data, so the per-workspace
+builder never pays for graphene's class machinery.
+
 Output is a pass-through, since records come out of the engine already JSON-shaped (ids and times
 as strings, numbers as numbers). Input is checked only for its JSON kind and form here; the
 engine checks values against the field (option lists, nullability, relation targets) and its
-messages name the field, which a scalar cannot.
+messages name the field, which a scalar cannot. No scalar defines `parse_literal`: graphql-core
+then hands an inline literal's untyped value to `parse_value`, so each scalar checks one form,
+whether it came inline or as a variable.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import graphene
+from graphene.types.schema import TypeMap
 from graphql import GraphQLError, GraphQLScalarType
 
 __all__ = ["UUID", "DATE_TIME", "DATE", "JSON", "RAW_JSON", "BIG_FLOAT", "POSITION", "CURSOR", "SCALARS"]
@@ -96,26 +104,77 @@ def _parse_cursor(value: Any) -> str:
     raise GraphQLError(f"Invalid cursor: {value!r}")
 
 
-# graphql-core parses a literal by handing its untyped value to parse_value, so each scalar
-# checks one form, whether it came inline or as a variable.
-UUID = GraphQLScalarType("UUID", _identity, _parse_uuid, description="A UUID scalar type")
-DATE_TIME = GraphQLScalarType(
-    "DateTime", _identity, _parse_date_time,
-    description="A date-time string at UTC, such as 2019-12-03T09:54:33Z, compliant with the date-time format.",
+# The graphene declarations. `serialize` stays the plain `_identity` function object where output
+# passes through: the executor's fast path (fast_execution.py) recognises it and skips the call.
+
+
+class Uuid(graphene.Scalar):
+    """A UUID scalar type"""
+
+    class Meta:
+        name = "UUID"
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_parse_uuid)
+
+
+class DateTime(graphene.Scalar):
+    """A date-time string at UTC, such as 2019-12-03T09:54:33Z, compliant with the date-time format."""
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_parse_date_time)
+
+
+class Date(graphene.Scalar):
+    """A date string, such as 2007-12-03 (YYYY-MM-DD)"""
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_parse_date)
+
+
+class Json(graphene.Scalar):
+    """The `JSON` scalar type represents JSON values as specified by ECMA-404."""
+
+    class Meta:
+        name = "JSON"
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_identity)
+
+
+class RawJson(graphene.Scalar):
+    """A JSON value stored as given"""
+
+    class Meta:
+        name = "RawJSON"
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_identity)
+
+
+class BigFloat(graphene.Scalar):
+    """A custom scalar type for representing big floating point numbers"""
+
+    serialize = staticmethod(_serialize_big_float)
+    parse_value = staticmethod(_parse_big_float)
+
+
+class Position(graphene.Scalar):
+    """A custom scalar type for representing record position in a list"""
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_parse_position)
+
+
+class Cursor(graphene.Scalar):
+    """An opaque cursor of a record in a list"""
+
+    serialize = staticmethod(_identity)
+    parse_value = staticmethod(_parse_cursor)
+
+
+UUID, DATE_TIME, DATE, JSON, RAW_JSON, BIG_FLOAT, POSITION, CURSOR = (
+    TypeMap.create_scalar(scalar) for scalar in (Uuid, DateTime, Date, Json, RawJson, BigFloat, Position, Cursor)
 )
-DATE = GraphQLScalarType("Date", _identity, _parse_date, description="A date string, such as 2007-12-03 (YYYY-MM-DD)")
-JSON = GraphQLScalarType(
-    "JSON", _identity, _identity,
-    description="The `JSON` scalar type represents JSON values as specified by ECMA-404.",
-)
-RAW_JSON = GraphQLScalarType("RawJSON", _identity, _identity, description="A JSON value stored as given")
-BIG_FLOAT = GraphQLScalarType(
-    "BigFloat", _serialize_big_float, _parse_big_float,
-    description="A custom scalar type for representing big floating point numbers",
-)
-POSITION = GraphQLScalarType(
-    "Position", _identity, _parse_position, description="A custom scalar type for representing record position in a list"
-)
-CURSOR = GraphQLScalarType("Cursor", _identity, _parse_cursor, description="An opaque cursor of a record in a list")
 
 SCALARS: tuple[GraphQLScalarType, ...] = (UUID, DATE_TIME, DATE, JSON, RAW_JSON, BIG_FLOAT, POSITION, CURSOR)

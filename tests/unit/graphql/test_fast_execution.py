@@ -3,12 +3,15 @@ locations), for the generated schema of a workspace with its resolvers served fr
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
 import pytest
 from graphql import (
     ExecutionContext,
+    GraphQLInt,
+    GraphQLList,
     GraphQLField,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -19,7 +22,7 @@ from graphql import (
     validate,
 )
 
-from tenantapi.graphql.fast_execution import FastExecutionContext
+from tenantapi.graphql.fast_execution import ContextResolver, FastExecutionContext
 from tenantapi.graphql.scalars import JSON
 from tenantapi.graphql.schema import build_core_schema
 
@@ -168,8 +171,49 @@ def test_plain_fields_skip_the_default_field_execution(schema):
     document = parse(PEOPLE)
     result = execute(schema, document, context_value={"people": [_person(i) for i in range(3)]}, execution_context_class=Counting)
     assert result.errors is None
-    # Only the fields with resolvers, and the list of edges that leads to them.
-    assert sorted(set(executed)) == ["Person.company", "PersonConnection.edges", "Query.people"]
+    # Only the fields with resolvers (company's, replaced here, is not a ContextResolver): the
+    # list of edges and the nodes that lead to them are entered directly.
+    assert sorted(set(executed)) == ["Person.company", "Query.people"]
+
+
+def test_a_context_resolver_is_called_with_the_context_and_its_errors_are_the_fields(schema, monkeypatch):
+    def company(row: dict[str, Any], context: dict[str, Any]) -> Any:
+        if row["id"].endswith("2"):
+            raise ValueError("No company for this one")
+        if row["id"].endswith("3"):
+            return "not a record"  # completed by default: an object from a string
+        return COMPANY if row.get("companyId") == COMPANY_ID and context["people"] else None
+
+    monkeypatch.setattr(schema.type_map["Person"].fields["company"], "resolve", ContextResolver(company))
+    executed: list[str] = []
+
+    class Counting(FastExecutionContext):
+        def execute_field(self, parent_type, source, field_nodes, path):  # type: ignore[no-untyped-def]
+            executed.append(f"{parent_type.name}.{field_nodes[0].name.value}:{path.as_list()}")
+            return super().execute_field(parent_type, source, field_nodes, path)
+
+    query = "{ people { edges { node { id city company { id name } } } } }"
+    result = _both(schema, query, people=[_person(i) for i in range(5)])
+    nodes = [e["node"] for e in result.data["people"]["edges"]]
+    assert [n["company"] and n["company"]["name"] for n in nodes] == [None, "Analytical Engines", None, None, None]
+    assert [(e.message, e.path) for e in result.errors] == [
+        ("No company for this one", ["people", "edges", 2, "node", "company"]),
+        ("Cannot return null for non-nullable field Company.id.", ["people", "edges", 3, "node", "company", "id"]),
+    ]
+    execute(schema, parse(query), context_value={"people": [_person(i) for i in range(5)]}, execution_context_class=Counting)
+    # The default execution only for the root field and the value the fast path does not complete.
+    assert executed == ["Query.people:['people']", "Person.company:['people', 'edges', 3, 'node', 'company']",
+                        "Company.id:['people', 'edges', 3, 'node', 'company', 'id']"]
+
+
+def test_errors_keep_the_order_of_the_fields_around_a_context_resolver(schema, monkeypatch):
+    def company(row: dict[str, Any], _context: Any) -> Any:
+        raise ValueError(f"No company for {row['city']}")
+
+    monkeypatch.setattr(schema.type_map["Person"].fields["company"], "resolve", ContextResolver(company))
+    people = [_person(0, jobTitle={"not": "a string"}, city="Paris"), _person(1, city=["not", "a string"])]
+    result = _both(schema, "{ people { edges { node { jobTitle company { id } city } } } }", people=people)
+    assert [e.path[-1] for e in result.errors] == ["jobTitle", "company", "company", "city"]
 
 
 def test_enums_lists_and_custom_scalars(schema):
@@ -281,3 +325,31 @@ def test_a_json_scalar_and_objects_that_are_not_dicts():
     for source in ({"json": {"a": [1, None]}, "inner": Thing(), "things": "x"}, {"json": None, "inner": {"value": 1}, "things": None}):
         expected = execute(schema, document, root_value=source, execution_context_class=ExecutionContext)
         assert execute(schema, document, root_value=source, execution_context_class=FastExecutionContext) == expected
+
+
+def test_lists_of_objects_their_errors_and_awaitable_items():
+    async def later(source: dict[str, Any], _info: Any) -> int:
+        if source["n"] == 3:
+            raise ValueError("Not now")
+        return source["n"]
+
+    item = GraphQLObjectType("Item", {
+        "n": GraphQLField(GraphQLNonNull(GraphQLInt)),
+        "name": GraphQLField(GraphQLString),
+        "later": GraphQLField(GraphQLNonNull(GraphQLInt), resolve=later),
+    })
+    root = GraphQLObjectType("Query", {
+        "items": GraphQLField(GraphQLList(item)),
+        "strict": GraphQLField(GraphQLNonNull(GraphQLList(GraphQLNonNull(item)))),
+    })
+    schema = GraphQLSchema(root)
+    records = [{"n": 1, "name": "a"}, {"n": None}, {"n": 3, "name": {"not": "a string"}}, {"n": 4}]
+    source = {"items": records, "strict": records[2:]}
+    for query in ("{ items { n name } }", "{ items { name } strict { n } }", "{ strict { name } items { n } }"):
+        expected = execute(schema, parse(query), root_value=copy.deepcopy(source), execution_context_class=ExecutionContext)
+        assert execute(schema, parse(query), root_value=copy.deepcopy(source), execution_context_class=FastExecutionContext) == expected
+    for query in ("{ items { n later } }", "{ strict { later name } items { name later } }"):
+        document = parse(query)
+        expected = asyncio.run(execute(schema, document, root_value=source, execution_context_class=ExecutionContext))
+        result = asyncio.run(execute(schema, document, root_value=source, execution_context_class=FastExecutionContext))
+        assert result == expected and [e.path for e in result.errors] == [e.path for e in expected.errors]
