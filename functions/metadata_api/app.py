@@ -1,4 +1,5 @@
-"""Metadata API function (/rest/metadata/{proxy+}, /metadata): Mangum serving the engine's ASGI app."""
+"""Metadata API function (/rest/metadata/{proxy+}, /metadata, /rest/open-api/…, the playground):
+Mangum serving the engine's ASGI app."""
 
 from mangum import Mangum
 

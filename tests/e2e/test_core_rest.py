@@ -80,6 +80,18 @@ def test_a_body_that_is_not_a_json_object_is_400(tenant, body):
     assert response.json()["error"] == "BadRequestException"
 
 
+@pytest.mark.parametrize("body", [b'{"city": "\\ud800"}', b'{"city": "\xed\xa0\x80"}', b'{"\\udfff": 1}'])
+def test_a_string_with_an_unpaired_surrogate_is_400_and_nothing_is_stored(tenant, body):
+    # Neither storable nor renderable as UTF-8: once stored, every read of the record would fail.
+    before = tenant.client.get("/rest/people").json()["totalCount"]
+    response = tenant.client.post("/rest/people", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert "unpaired surrogate" in response.json()["messages"][0]
+    assert tenant.client.get("/rest/people").json()["totalCount"] == before
+    paired = tenant.client.post("/rest/people", content=b'{"city": "\\ud83d\\ude00"}', headers={"Content-Type": "application/json"})
+    assert paired.status_code == 201 and paired.json()["data"]["createPerson"]["city"] == "\U0001f600"
+
+
 def test_update_or_delete_of_a_missing_record_is_404(tenant):
     missing = f"/rest/people/{uuid.uuid4()}"
     for response in (tenant.client.patch(missing, json={"city": "x"}), tenant.client.delete(missing), tenant.client.get(missing)):

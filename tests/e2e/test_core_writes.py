@@ -174,3 +174,18 @@ def test_fields_projects_the_response_and_rejects_unknown_names(tenant):
 def test_update_many_without_filter_is_refused(tenant):
     response = tenant.client.patch("/rest/people", json={"city": "x"})
     assert response.status_code == 400 and "Filters are mandatory" in response.json()["messages"][0]
+
+
+def test_a_number_storage_cannot_hold_is_a_400_and_the_edges_are_stored(tenant):
+    client = tenant.client
+    for body, field in (({"position": 2.5e-282}, "position"), ({"position": 1.7976931348623157e308}, "position"),
+                        ({"createdBy": {"source": "API", "context": {"n": [1e300]}}}, "createdBy.context.n[0]")):
+        response = client.post("/rest/notes", json=body)
+        assert response.status_code == 400, response.text
+        assert response.json()["messages"][0].startswith(f"Invalid value for field '{field}'")
+    assert count(client, "notes") == 0
+    for position in (9.99e125, -1e-130):
+        created = client.post("/rest/notes", json={"position": position})
+        assert created.status_code == 201, created.text
+        stored = client.get(f"/rest/notes/{created.json()['data']['createNote']['id']}").json()["data"]["note"]["position"]
+        assert float(stored) == position

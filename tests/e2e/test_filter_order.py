@@ -153,6 +153,12 @@ def test_soft_deleted_records_are_found_only_when_the_filter_mentions_deleted_at
         ({"order_by": "nope"}, "has no field 'nope'"),
         ({"order_by": "name"}, "composite"),
         ({"filter": "createdAt[gte]:yesterday"}, "ISO 8601"),
+        ({"filter": 'createdAt[gte]:"0001-01-01T00:00:00+01:00"'}, "ISO 8601"),
+        # Numbers with no index key (position is indexed): a 400, not an error of the server.
+        ({"filter": "position[eq]:1e999"}, "'1e999' is not a finite number"),
+        ({"filter": "position[gt]:nan"}, "'nan' is not a finite number"),
+        ({"filter": "position[in]:[1,-inf]"}, "'-inf' is not a finite number"),
+        ({"filter": "position[lt]:" + "9" * 400}, "is not a finite number"),
     ],
 )
 def test_malformed_filter_or_order_is_a_400_that_says_what_is_wrong(world, params, fragment):

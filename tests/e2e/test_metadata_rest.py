@@ -60,6 +60,44 @@ def test_invalid_fields_are_a_400_naming_the_rule(tenant, field, fragment):
     assert fragment in response.json()["messages"][0]
 
 
+@pytest.mark.parametrize(
+    "field, fragment",
+    [
+        ({"type": "NUMBER", "defaultValue": 1e300}, "defaultValue of field 'probe' is not a value the field can hold"),
+        ({"type": "NUMBER", "settings": {"dataType": "int"}, "defaultValue": 1.5}, "expected an integer"),
+        ({"type": "RAW_JSON", "defaultValue": {"": 1}}, "object keys must not be empty"),
+        ({"type": "CURRENCY", "defaultValue": {"amountMicros": 1e300}}, "'probe.amountMicros'"),
+        ({"type": "DATE_TIME", "defaultValue": "'0001-01-01T00:00:00+01:00'"}, "out of range in UTC"),
+        ({"type": "UUID", "defaultValue": "'not-a-uuid'"}, "is not a UUID"),
+        ({"type": "ARRAY", "defaultValue": [1]}, "expected an array of strings"),
+        ({"type": "TEXT", "description": "x" * 500_000}, "too large to store"),
+    ],
+)
+def test_a_field_whose_definition_storage_or_records_cannot_hold_is_a_400(tenant, field, fragment):
+    # Such a default was stored and then failed every create of the object with a 500.
+    client = tenant.client
+    client.post("/rest/metadata/objects", json={"nameSingular": "probeHost", "namePlural": "probeHosts",
+                                                "labelSingular": "Probe host", "labelPlural": "Probe hosts"})
+    objects = client.get("/rest/metadata/objects").json()["data"]["objects"]
+    host_id = next(o["id"] for o in objects if o["nameSingular"] == "probeHost")
+    response = client.post("/rest/metadata/fields", json={"objectMetadataId": host_id, "name": "probe", "label": "Probe", **field})
+    assert response.status_code == 400, response.text
+    assert fragment in response.json()["messages"][0]
+    assert client.post("/rest/probeHosts", json={"name": "still writable"}).status_code == 201
+
+
+@pytest.mark.parametrize("raw", [b'{"settings": {"x": NaN}}', b'{"settings": {"x": 1e999}}', b'{"icon": "\\ud800"}'])
+def test_a_body_json_cannot_carry_back_is_a_400(tenant, raw):
+    # Stored, such a value failed every later response that showed the field.
+    objects = tenant.client.get("/rest/metadata/objects").json()["data"]["objects"]
+    company_id = next(o["id"] for o in objects if o["nameSingular"] == "company")
+    body = raw[:-1] + b', "objectMetadataId": "%s", "type": "TEXT", "name": "odd", "label": "Odd"}' % company_id.encode()
+    response = tenant.client.post("/rest/metadata/fields", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["messages"][0].startswith("The body is not valid JSON")
+    assert tenant.client.get("/rest/metadata/objects").status_code == 200
+
+
 def test_objects_list_inlines_fields_and_paginates_by_id(tenant):
     client = tenant.client
     everything = client.get("/rest/metadata/objects").json()

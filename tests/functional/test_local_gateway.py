@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tenantapi.local.api_model import load_api_model
+from tenantapi.local.api_model import RouteSpec, load_api_model
 from tenantapi.local.gateway import LocalGateway, serve
 from tenantapi.local.routes import RouteTable
 from tenantapi.local.template import DEFAULT_TEMPLATE
@@ -398,19 +398,23 @@ def test_the_real_template_routes_metadata_before_core_and_keeps_its_auth_settin
     assert served == {
         "/rest/people": "CoreApiFunction",
         "/rest/metadata/objects": "MetadataApiFunction",
-        "/graphql": "CoreApiFunction",
+        "/graphql": "MetadataApiFunction",  # GET /graphql: the GraphiQL page
         "/metadata": "MetadataApiFunction",
         "/rest/metadata": "CoreApiFunction",
     }
+    assert table.match("POST", "/graphql").route.function_id == "CoreApiFunction"  # type: ignore[union-attr]
     api = model.apis["Api"]
     assert api.api_key_source == "AUTHORIZER"
     assert api.authorizers["KeyAuthorizer"].ttl_seconds == 60
     assert api.authorizers["KeyAuthorizer"].function_id == "AuthorizerFunction"
     assert set(api.usage_plans) == {"DefaultUsagePlan", "ProUsagePlan"}
     # Every route needs a key, but the OpenAPI documents, public by design (they check a key
-    # themselves when one is sent).
-    keyed = {(r.authorizer, r.api_key_required) for r in model.routes if "open-api" not in r.path}
-    public = {(r.authorizer, r.api_key_required) for r in model.routes if "open-api" in r.path}
+    # themselves when one is sent), and the playground's pages and assets (no workspace data).
+    def is_public(route: RouteSpec) -> bool:
+        return "open-api" in route.path or "/playground" in route.path or (route.path, route.method) == ("/graphql", "GET")
+
+    keyed = {(r.authorizer, r.api_key_required) for r in model.routes if not is_public(r)}
+    public = {(r.authorizer, r.api_key_required) for r in model.routes if is_public(r)}
     assert keyed == {("KeyAuthorizer", True)}
     assert public == {(None, False)}
     assert api.gateway_responses["ACCESS_DENIED"].status_code == 401

@@ -1,4 +1,5 @@
-"""The core API's GraphQL route: `/graphql` (POST; GET answers 405 until a playground is served).
+"""The core API's GraphQL route: `POST /graphql` (`GET /graphql` is the GraphiQL page, routed to the
+metadata function by template.yaml; a GET that reaches this function answers 405).
 
 The GraphQL machinery (graphql-core, the schema generator) is imported on the first `/graphql`
 request, not when the app is built: a function that only serves REST starts about 150 ms faster
@@ -7,13 +8,10 @@ request, not when the app is built: a function that only serves REST starts abou
 
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 
 from ..records.service import RecordService
+from .http import made_on_first_request
 
 __all__ = ["core_graphql_routes", "PATH"]
 
@@ -21,14 +19,9 @@ PATH = "/graphql"
 
 
 def core_graphql_routes(records: RecordService | None = None) -> list[Route]:
-    endpoint: Any = None
+    def make() -> object:
+        from ..graphql.endpoint import CoreGraphQL
 
-    async def graphql(request: Request) -> Response:
-        nonlocal endpoint
-        if endpoint is None:
-            from ..graphql.endpoint import CoreGraphQL
+        return CoreGraphQL(records)
 
-            endpoint = CoreGraphQL(records)
-        return await endpoint.handle(request)
-
-    return [Route(PATH, graphql, methods=["GET", "POST"])]
+    return [made_on_first_request(PATH, make)]

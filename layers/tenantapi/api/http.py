@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+import math
+import re
+from typing import Any, Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from ..errors import ApiError, BadRequest
 
-__all__ = ["json_body", "error_response", "exception_handlers", "json_response"]
+__all__ = ["json_body", "error_response", "exception_handlers", "json_response", "made_on_first_request"]
 
 logger = logging.getLogger("tenantapi")
 
 # Bodies above this are refused before parsing (API Gateway's own payload limit is 10 MB).
 MAX_BODY_BYTES = 6 * 1024 * 1024
+
+
+# How a lone surrogate gets into a parsed body: a `\uD800`-`\uDFFF` escape, or its UTF-8 form
+# (ED A0-BF ..), which json.loads decodes with "surrogatepass".
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 async def json_body(request: Request) -> Any:
@@ -27,9 +35,41 @@ async def json_body(request: Request) -> Any:
     if not raw.strip():
         raise BadRequest("The body is empty; a JSON body is expected")
     try:
-        return json.loads(raw)
+        body = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(f"The body is not valid JSON: {error}") from None
+    if _SURROGATE.search(raw) and _has_lone_surrogate(body):
+        # JSON allows `"\ud800"` alone, but it is no Unicode text: it could be neither stored
+        # nor sent back as UTF-8.
+        raise BadRequest("The body is not valid JSON: a string holds an unpaired surrogate (\\uD800-\\uDFFF)")
+    return body
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python reads NaN, Infinity and -Infinity, and 1e999 as infinity; JSON has no such numbers
+    # (RFC 8259), and a response holding one could not be rendered.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a 64-bit float")
+    return number
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def json_response(content: Any, status_code: int = 200) -> Response:
@@ -66,3 +106,18 @@ async def _unexpected(request: Request, error: Exception) -> Response:
 
 
 exception_handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected}
+
+
+def made_on_first_request(path: str, make: Callable[[], Any], methods: tuple[str, ...] = ("GET", "POST")) -> Route:
+    """A route whose endpoint (an object with `async handle(request)`) is made by its first
+    request: the GraphQL stacks are imported by the first request that needs them, not by every
+    cold start of a function that may only serve REST (docs/PERFORMANCE.md, Cold start)."""
+    endpoint: Any = None
+
+    async def handle(request: Request) -> Response:
+        nonlocal endpoint
+        if endpoint is None:
+            endpoint = make()
+        return await endpoint.handle(request)
+
+    return Route(path, handle, methods=list(methods))

@@ -4,7 +4,7 @@ A request: the caller from the authorizer's context, the body `{query, variables
 operationName}`, the workspace head (one consistent read) and the schema of its version (cached),
 the document (cached, validated with the limits), the batch check on the variables, then a
 synchronous execution: a Lambda environment serves one request at a time, and relation loading
-batches without an event loop (loaders.py). `GET /graphql` answers 405 for now.
+batches without an event loop (loaders.py). `GET /graphql` is the playground's page (playground/), not this endpoint: here it answers 405.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Each function's handler module is imported once (its cold start) from `CodeUri` under a module
 name of its own, since several functions ship an `app.py`. Invocations run on worker threads
-that each own an event loop, as Lambda's main thread does (Mangum needs one), and are bounded
-by the function's Timeout. Events and results go through JSON, as they do between API Gateway,
-Lambda and the handler.
+that each own an event loop, as Lambda's main thread does (Mangum needs one). As on Lambda, the
+import is the init phase, bounded by its own 10 seconds, and each invocation is bounded by the
+function's Timeout. Events and results go through JSON, as they do between API Gateway, Lambda
+and the handler.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from typing import Any
 from tenantapi.local.api_model import FunctionSpec
 
 __all__ = ["FunctionError", "FunctionTimeout", "LambdaContext", "LocalFunction", "WorkerPool"]
+
+INIT_TIMEOUT_SECONDS = 10  # Lambda's limit on a function's init phase
 
 _REGION = "us-east-1"
 _ACCOUNT = "123456789012"
@@ -120,6 +123,16 @@ class LocalFunction:
 
     def invoke(self, event: dict[str, Any], *, wait_seconds: float | None = None) -> Any:
         """Run the handler; raise FunctionTimeout after the function's Timeout or `wait_seconds`."""
+        if self._handler is None:  # the init phase: the import, outside the invocation's Timeout
+            loading = self.pool.submit(self._load)
+            try:
+                loading.result(timeout=INIT_TIMEOUT_SECONDS)
+            except concurrent.futures.TimeoutError:
+                raise FunctionTimeout(f"Init timed out after {INIT_TIMEOUT_SECONDS} seconds") from None
+            except Exception as error:
+                print(f"[{self.spec.logical_id}] init failed:", file=sys.stderr)
+                traceback.print_exception(error, file=sys.stderr)
+                raise FunctionError(f"Init failed: {error}") from error
         timeout = self.spec.timeout_seconds
         context = LambdaContext(
             function_name=self.spec.logical_id,

@@ -41,6 +41,8 @@ Try:
   curl -s -X POST {base}/rest/people -H "Authorization: Bearer $TENANTAPI_KEY" -H "Content-Type: application/json" \\
        -d '{{"name":{{"firstName":"Ada","lastName":"Lovelace"}},"city":"London"}}'
 
+Playground (paste the key into the page): {base}/rest/playground (REST), {base}/graphql (GraphQL)
+
 Ctrl-C stops the gateway and DynamoDB Local.
 """
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from botocore.exceptions import ClientError
+
 from ..clock import new_id, now_iso
 from ..errors import BadRequest, NotFound
+from ..records.defaults import default_for
 from ..records.shape import index_value, shape_of
+from ..records.values import check_field_value
 from ..storage.metadata_store import MetadataStore, SchemaConflict
 from ..storage.record_store import RecordStore, RecordWrite, partition_key
 from .model import FieldMetadata, ObjectMetadata, WorkspaceSchema, replace
@@ -28,9 +32,23 @@ from .rules import (
 __all__ = ["MetadataService"]
 
 _ATTEMPTS = 3
+_TOO_LARGE = "The definition is too large to store: its labels, description, options and settings must fit in 400 KB"
 # Records an index slot is written on at once when a field gets one on a non-empty object.
 BACKFILL_LIMIT = 5000
 BACKFILL_BATCH = 100  # TransactWriteItems: at most 100 actions (DynamoDB limit)
+
+
+def _check_defaults(change: SchemaChange) -> None:
+    """Every record a field's default fills in must hold a value the field accepts from a client
+    (a storable number, a UUID, a date-time in range…): defaults are written without a check."""
+    for definition in change.puts:
+        if not isinstance(definition, FieldMetadata) or definition.default_value is None:
+            continue
+        value = default_for(definition, now=now_iso, new_id=new_id)
+        try:
+            check_field_value(definition, value)
+        except BadRequest as error:
+            raise BadRequest(f"defaultValue of field '{definition.name}' is not a value the field can hold. {error.message}") from None
 
 
 class MetadataService:
@@ -47,7 +65,9 @@ class MetadataService:
     def _apply(self, workspace_id: str, plan: Callable[[WorkspaceSchema], SchemaChange], schema: WorkspaceSchema | None = None) -> tuple[SchemaChange, WorkspaceSchema]:
         for attempt in range(_ATTEMPTS):
             current = schema if (schema is not None and attempt == 0) else self.schema(workspace_id)
-            change, to_backfill = self._prepare_slots(workspace_id, current, plan(current))
+            change = plan(current)
+            _check_defaults(change)
+            change, to_backfill = self._prepare_slots(workspace_id, current, change)
             # Fields of a deleted object leave with it (the schema loader drops fields whose object
             # is gone), so only the rest must fit the commit's one transaction; they follow after.
             deleted_objects = {d.id for d in change.deletes if isinstance(d, ObjectMetadata)}
@@ -59,6 +79,12 @@ class MetadataService:
                 if attempt == _ATTEMPTS - 1:
                     raise
                 continue
+            except ClientError as error:
+                if error.response["Error"]["Code"] == "ValidationException" and "size" in str(error).lower():
+                    # A definition is one item: labels, description, options and settings
+                    # together must fit DynamoDB's 400 KB item size.
+                    raise BadRequest(_TOO_LARGE) from error
+                raise
             updated = current.with_changes(
                 objects=[d for d in change.puts if isinstance(d, ObjectMetadata)],
                 fields=[d for d in change.puts if isinstance(d, FieldMetadata)],

@@ -14,6 +14,7 @@ from typing import Any
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
 from ..query.parse_params import DEFAULT_LIMIT, DEPTHS, MAX_LIMIT
 from ..records.defaults import default_for
+from ..records.projection import projectable_names
 from ..records.service import BATCH_LIMIT
 from ..records.shape import ObjectShape, shape_of
 from ..records.values import SERVER_SET_FIELDS
@@ -52,10 +53,13 @@ def _workspace_document(schema: WorkspaceSchema) -> dict[str, Any]:
         schemas[f"{obj.singular_cap}ForUpdate"] = _input_schema(obj, shape, creating=False)
         schemas[f"{obj.singular_cap}ForResponse"] = _response_schema(schema, obj, shape)
         document["tags"].append({"name": obj.name_plural, "description": obj.description or obj.label_plural})
+    parameters = _parameters()
+    for obj in objects:
+        parameters[_fields_parameter_name(obj)] = _fields_parameter(projectable_names(schema, obj))
     document["components"] = {
         **document["components"],
         "schemas": schemas,
-        "parameters": _parameters(),
+        "parameters": parameters,
     }
     return document
 
@@ -182,17 +186,27 @@ def _parameters() -> dict[str, JsonSchema]:
             "required": False,
             "schema": {"type": "integer", "enum": list(DEPTHS), "default": 0},
         },
-        "fields": {
-            "name": "fields",
-            "in": "query",
-            "description": "Comma-separated fields to return (`id` is always returned); a relation listed is "
-            "the only one `depth=1` expands.",
-            "required": False,
-            "schema": {"type": "string"},
-            "example": "id,name,createdAt",
-        },
         "softDelete": _flag("soft_delete", "`true`: soft delete (sets `deletedAt`); otherwise the record is destroyed."),
         "upsert": _flag("upsert", "`true`: update the record matching the `id` or a unique field instead of failing."),
+    }
+
+
+def _fields_parameter_name(obj: ObjectMetadata) -> str:
+    return f"fields{obj.singular_cap}"
+
+
+def _fields_parameter(names: list[str]) -> JsonSchema:
+    """`fields` of one object: a comma-separated list of its field names (records.projection)."""
+    return {
+        "name": "fields",
+        "in": "query",
+        "description": "Comma-separated fields to return (`id` is always returned); a relation listed is "
+        "the only one `depth=1` expands.",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "schema": {"type": "array", "items": {"type": "string", "enum": names}, "minItems": 1},
+        "example": [name for name in ("id", "name", "createdAt") if name in names],
     }
 
 
@@ -218,13 +232,14 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
     tags = [plural]
     errors = error_refs("400", "401", "403", "429")
     errors_by_id = error_refs("400", "401", "403", "404", "429")
+    fields = _fields_parameter_name(obj)
 
     def operation(summary: str, operation_id: str, parameters: list[Any], responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
         return {"tags": tags, "summary": summary, "operationId": operation_id, "parameters": parameters,
                 **extra, "responses": responses}
 
     update_one = operation(
-        f"Update One {singular}", f"UpdateOne{cap_singular}", _refs("idPath", "depth", "fields"),
+        f"Update One {singular}", f"UpdateOne{cap_singular}", _refs("idPath", "depth", fields),
         {"200": envelope(f"update{cap_singular}", one), **errors_by_id},
         requestBody=_body(f"{cap_singular}ForUpdate"),
     )
@@ -232,29 +247,29 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
         f"/{plural}": {
             "get": operation(
                 f"Find Many {plural}", f"findMany{cap_plural}",
-                _refs("orderBy", "filter", "limit", "depth", "startingAfter", "endingBefore", "fields"),
+                _refs("orderBy", "filter", "limit", "depth", "startingAfter", "endingBefore", fields),
                 {"200": envelope(plural, many, listing=True), **errors},
                 description=f"**order_by**, **filter**, **limit**, **depth**, **starting_after** or **ending_before** "
                 f"can be provided to request your **{plural}**",
             ),
             "post": operation(
-                f"Create One {singular}", f"createOne{cap_singular}", _refs("depth", "fields", "upsert"),
+                f"Create One {singular}", f"createOne{cap_singular}", _refs("depth", fields, "upsert"),
                 {"201": envelope(f"create{cap_singular}", one), **errors},
                 requestBody=_body(cap_singular),
             ),
             "patch": operation(
-                f"Update Many {plural}", f"updateMany{cap_plural}", _refs("bulkFilter", "depth", "fields"),
+                f"Update Many {plural}", f"updateMany{cap_plural}", _refs("bulkFilter", "depth", fields),
                 {"200": envelope(f"update{cap_plural}", many), **errors},
                 requestBody=_body(f"{cap_singular}ForUpdate", "The values to set on every matching record"),
             ),
             "delete": operation(
-                f"Delete Many {plural}", f"deleteMany{cap_plural}", _refs("bulkFilter", "softDelete", "depth", "fields"),
+                f"Delete Many {plural}", f"deleteMany{cap_plural}", _refs("bulkFilter", "softDelete", "depth", fields),
                 {"200": envelope(f"delete{cap_plural}", many), **errors},
             ),
         },
         f"/batch/{plural}": {
             "post": operation(
-                f"Create Many {plural}", f"createMany{cap_plural}", _refs("depth", "fields", "upsert"),
+                f"Create Many {plural}", f"createMany{cap_plural}", _refs("depth", fields, "upsert"),
                 {"201": envelope(f"create{cap_plural}", many), **errors},
                 requestBody={
                     "required": True,
@@ -270,7 +285,7 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
         },
         f"/{plural}/{{id}}": {
             "get": operation(
-                f"Find One {singular}", f"findOne{cap_singular}", _refs("idPath", "depth", "fields"),
+                f"Find One {singular}", f"findOne{cap_singular}", _refs("idPath", "depth", fields),
                 {"200": envelope(singular, one), **errors_by_id},
                 description=f"**depth** can be provided to request your **{singular}**",
             ),
@@ -279,19 +294,19 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
             "put": {**update_one, "summary": f"Update One {singular} (PUT alias of PATCH)",
                     "operationId": f"putOne{cap_singular}"},
             "delete": operation(
-                f"Delete One {singular}", f"deleteOne{cap_singular}", _refs("idPath", "softDelete", "depth", "fields"),
+                f"Delete One {singular}", f"deleteOne{cap_singular}", _refs("idPath", "softDelete", "depth", fields),
                 {"200": envelope(f"delete{cap_singular}", one), **errors_by_id},
             ),
         },
         f"/{plural}/{{id}}/restore": {
             "patch": operation(
-                f"Restore One {singular}", f"restoreOne{cap_singular}", _refs("idPath", "depth", "fields"),
+                f"Restore One {singular}", f"restoreOne{cap_singular}", _refs("idPath", "depth", fields),
                 {"200": envelope(f"restore{cap_singular}", one), **errors_by_id},
             ),
         },
         f"/{plural}/restore": {
             "patch": operation(
-                f"Restore Many {plural}", f"restoreMany{cap_plural}", _refs("bulkFilter", "depth", "fields"),
+                f"Restore Many {plural}", f"restoreMany{cap_plural}", _refs("bulkFilter", "depth", fields),
                 {"200": envelope(f"restore{cap_plural}", many), **errors},
             ),
         },

@@ -133,6 +133,10 @@ def error_responses() -> dict[str, Any]:
             "description": "No such record (or item) in this workspace",
             "content": json_content(_error_body(404, "NotFoundException", "Record not found")),
         },
+        "409": {
+            "description": "The data model was changed by another request at the same time; retry",
+            "content": json_content(_error_body(409, "ConflictException", "The data model was changed by another request; retry")),
+        },
         "429": {
             "description": "The workspace's rate limit is reached",
             "headers": {

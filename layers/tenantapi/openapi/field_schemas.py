@@ -55,7 +55,8 @@ def _number(field: FieldMetadata | None, *, output: bool) -> JsonSchema:
     string on input, as BigFloat); float, the default, any number."""
     data_type = ((field.settings if field is not None else None) or {}).get("dataType", "float")
     if data_type == "int":
-        return {"type": "integer"}
+        # Stored as a 32-bit integer, as Twenty does (records.values refuses the others).
+        return {"type": "integer"} if output else {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
     if data_type == "bigint":
         return {"type": "integer"} if output else {"type": ["integer", "string"], "pattern": r"^-?\d+$"}
     return {"type": "number"}

@@ -312,6 +312,11 @@ def _paths(singular: str, plural: str, create_examples: dict[str, Any]) -> dict[
     tags = [plural]
     errors = error_refs("400", "401", "403", "429")
     errors_by_id = error_refs("400", "401", "403", "404", "429")
+    # A write commits against the schema version it read: 409 when another change won every retry.
+    write_errors_by_id = error_refs("400", "401", "403", "404", "409", "429")
+    # A new field names its object (and a relation its target): 404 when it does not exist.
+    create_statuses = ("400", "401", "403", "404", "409", "429") if singular == "field" else ("400", "401", "403", "409", "429")
+    create_errors = error_refs(*create_statuses)
     id_param = [{"$ref": "#/components/parameters/idPath"}]
     create_body: dict[str, Any] = {"$ref": f"#/components/schemas/{cap}"}
     create_content = json_content(create_body)
@@ -323,7 +328,7 @@ def _paths(singular: str, plural: str, create_examples: dict[str, Any]) -> dict[
         "operationId": f"updateOne{cap}",
         "parameters": id_param,
         "requestBody": {"required": True, "content": json_content({"$ref": f"#/components/schemas/{cap}ForUpdate"})},
-        "responses": {"200": envelope(f"updateOne{cap}", one), **errors_by_id},
+        "responses": {"200": envelope(f"updateOne{cap}", one), **write_errors_by_id},
     }
     return {
         f"/{plural}": {
@@ -339,7 +344,7 @@ def _paths(singular: str, plural: str, create_examples: dict[str, Any]) -> dict[
                 "summary": f"Create One {singular}",
                 "operationId": f"createOne{cap}",
                 "requestBody": {"required": True, "content": create_content},
-                "responses": {"201": envelope(f"createOne{cap}", one), **errors},
+                "responses": {"201": envelope(f"createOne{cap}", one), **create_errors},
             },
         },
         f"/{plural}/{{id}}": {
@@ -357,7 +362,7 @@ def _paths(singular: str, plural: str, create_examples: dict[str, Any]) -> dict[
                 "summary": f"Delete One {singular}",
                 "operationId": f"deleteOne{cap}",
                 "parameters": id_param,
-                "responses": {"200": envelope(f"deleteOne{cap}", one, description="The deleted item"), **errors_by_id},
+                "responses": {"200": envelope(f"deleteOne{cap}", one, description="The deleted item"), **write_errors_by_id},
             },
         },
     }

@@ -10,6 +10,7 @@ unknown, and only records for which the whole filter is true are returned.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -167,10 +168,21 @@ def _coerce(path: str, field: FieldMetadata, value_type: FieldType, value: Any, 
                 number = float(value)
             except ValueError:
                 raise bad("a number") from None
-            return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            value_as_number: int | float = (
+                int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
+            )
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad("a number")
-        return value
+        else:
+            value_as_number = value
+        # inf, nan and numbers past float64 ("1e999") match nothing stored and have no index key.
+        try:
+            finite = math.isfinite(float(value_as_number))
+        except OverflowError:
+            finite = False
+        if not finite:
+            raise bad("a finite number")
+        return value_as_number
     if value_type is FieldType.BOOLEAN:
         if strings and isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"

@@ -21,7 +21,7 @@ from .shape import shape_of
 if TYPE_CHECKING:
     from .service import RecordService, WorkspaceView
 
-__all__ = ["Projection", "CHILDREN_PER_PARENT"]
+__all__ = ["Projection", "CHILDREN_PER_PARENT", "projectable_names"]
 
 CHILDREN_PER_PARENT = 60
 _PARALLEL_READS = 8
@@ -37,11 +37,10 @@ class Projection:
 
     @classmethod
     def build(cls, schema: WorkspaceSchema, obj: ObjectMetadata, *, depth: int, fields: list[str] | None) -> "Projection":
-        active = schema.fields_of(obj.id, active_only=True)
-        relations = {f.name: f for f in active if f.relation is not None and _target_active(schema, f)}
+        relations = _relations(schema, obj)
         keep: set[str] | None = None
         if fields is not None:
-            known = {"id"} | {f.join_column or f.name for f in active if not f.is_one_to_many} | set(relations)
+            known = set(projectable_names(schema, obj))
             for name in fields:
                 if name not in known:
                     raise BadRequest(f"'fields' parameter invalid: object '{obj.name_singular}' has no field '{name}'. eg: fields=id,name")
@@ -103,6 +102,19 @@ class Projection:
             with ThreadPoolExecutor(max_workers=min(_PARALLEL_READS, len(records))) as pool:
                 for record, kids in zip(records, pool.map(children, records)):
                     record[field.name] = kids
+
+
+def _relations(schema: WorkspaceSchema, obj: ObjectMetadata) -> dict[str, FieldMetadata]:
+    """The relations a response can show: those whose target object is active."""
+    return {f.name: f for f in schema.fields_of(obj.id, active_only=True) if f.relation is not None and _target_active(schema, f)}
+
+
+def projectable_names(schema: WorkspaceSchema, obj: ObjectMetadata) -> list[str]:
+    """The names `fields` accepts for an object: `id`, every value field and join column, and
+    the relations (in field order, without repeats)."""
+    active = schema.fields_of(obj.id, active_only=True)
+    names = ["id", *(f.join_column or f.name for f in active if not f.is_one_to_many), *_relations(schema, obj)]
+    return list(dict.fromkeys(names))
 
 
 def _target(field: FieldMetadata) -> str | None:

@@ -6,6 +6,7 @@ field, or raises BadRequest naming the field. Nothing is stored unless the whole
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 import uuid
@@ -18,7 +19,7 @@ from ..metadata.field_types import ACTOR_SOURCES, COMPOSITE_SUBFIELDS, RATING_VA
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
 from ..metadata.rules_common import json_type
 
-__all__ = ["WritableFields", "check_values", "normalise_uuid", "parse_datetime", "SERVER_SET_FIELDS"]
+__all__ = ["WritableFields", "check_values", "check_field_value", "normalise_uuid", "parse_datetime", "SERVER_SET_FIELDS"]
 
 # Set by the server on every write (CONTRACT.md 3.4); a client may give createdAt and
 # createdBy.source on create only, as imports do.
@@ -26,6 +27,10 @@ SERVER_SET_FIELDS = ("updatedAt", "deletedAt")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+# What a DynamoDB number holds: 38 significant digits (boto3 refuses to round), and a magnitude
+# of 0 or from 1E-130 to below 1E+126 (DynamoDB refuses the others).
+_PRECISION = decimal.Context(prec=38, traps=[decimal.Inexact, decimal.Rounded])
+_SMALLEST, _TOO_LARGE = Decimal("1E-130"), Decimal("1E+126")
 
 
 class WritableFields:
@@ -72,7 +77,37 @@ def parse_datetime(value: Any, path: str) -> str:
         raise BadRequest(f"Invalid value for field '{path}': '{value}' is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    try:
+        in_utc = parsed.astimezone(timezone.utc)
+    except OverflowError:
+        # An offset that moves the time past year 1 or year 9999.
+        raise BadRequest(f"Invalid value for field '{path}': '{value}' is out of range in UTC") from None
+    return in_utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _check_storable(exact: Decimal, shown: Any, path: str, *, digits: bool = True) -> None:
+    """A 400 naming the field unless storage can keep the number (and, with `digits`, all of
+    its digits)."""
+    storable = exact.is_zero() or _SMALLEST <= exact.copy_abs() < _TOO_LARGE
+    if storable and digits:
+        try:
+            _PRECISION.create_decimal(exact)
+        except decimal.DecimalException:
+            storable = False
+    if not storable:
+        raise BadRequest(
+            f"Invalid value for field '{path}': {shown} cannot be stored "
+            "(at most 38 digits, and 0 or a magnitude from 1e-130 to below 1e126)"
+        )
+
+
+def _storable(value: int | float, path: str) -> int | float:
+    try:
+        exact = Decimal(str(value))
+    except ValueError:  # an int past Python's 4300-digit conversion limit
+        raise BadRequest(f"Invalid value for field '{path}': the number has too many digits") from None
+    _check_storable(exact, value, path)
+    return value
 
 
 def _number(value: Any, path: str) -> int | float:
@@ -80,6 +115,22 @@ def _number(value: Any, path: str) -> int | float:
         raise _fail(path, "a number", value)
     if isinstance(value, float) and not math.isfinite(value):
         raise BadRequest(f"Invalid value for field '{path}': numbers must be finite")
+    return _storable(value, path)
+
+
+def _raw_json(value: Any, path: str) -> Any:
+    """Any JSON value, provided storage can hold it: every number storable, no empty key."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not key:
+                # DynamoDB refuses an empty attribute name, map keys included.
+                raise BadRequest(f"Invalid value for field '{path}': object keys must not be empty")
+            _raw_json(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _raw_json(item, f"{path}[{i}]")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        _number(value, path)
     return value
 
 
@@ -92,7 +143,10 @@ def _numeric(value: Any, path: str) -> int | float:
             raise BadRequest(f"Invalid value for field '{path}': '{value}' is not a number") from None
         if not parsed.is_finite():
             raise BadRequest(f"Invalid value for field '{path}': numbers must be finite")
-        return int(parsed) if parsed == parsed.to_integral_value() else float(parsed)
+        # The magnitude is checked before int(): "1E+999999999" would build a billion-digit
+        # integer. A fraction is kept as a float, so only the integer's digits must all fit.
+        _check_storable(parsed, value, path, digits=False)
+        return _number(int(parsed) if parsed == parsed.to_integral_value() else float(parsed), path)
     return _number(value, path)
 
 
@@ -190,7 +244,7 @@ def _scalar(field: FieldMetadata, ftype: FieldType, value: Any, path: str) -> An
     if ftype is FieldType.ARRAY:
         return _string_list(value, path)
     if ftype is FieldType.RAW_JSON:
-        return value
+        return _raw_json(value, path)
     raise BadRequest(f"Field '{path}' cannot be written")  # pragma: no cover - every type is handled
 
 
@@ -234,6 +288,18 @@ def composite_default(ftype: FieldType) -> dict[str, Any]:
 
 
 __all__.append("composite_default")
+
+
+def check_field_value(field: FieldMetadata, value: Any) -> Any:
+    """One field's value as `check_values` checks a body's (a composite over the unset one),
+    whatever the field's nullability; for values the server writes itself, such as defaults."""
+    if value is None:
+        return None
+    if field.join_column:
+        return normalise_uuid(value, field.join_column)
+    if field.type.is_composite:
+        return _composite(field, value, None)
+    return _scalar(field, field.type, value, field.name)
 
 
 def check_values(

@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 from tenantapi.metadata.model import WorkspaceSchema
 from tenantapi.metadata.rules import plan_update_object
 from tenantapi.openapi import core_document
+from tenantapi.records.projection import Projection
 from tenantapi.records.service import RecordService, WorkspaceView
 from tenantapi.storage.dynamo import from_item, to_item
 from tenantapi.storage.metadata_store import WorkspaceHead
@@ -137,7 +138,7 @@ def test_operations_take_the_parameters_the_api_reads(document: dict[str, Any]) 
         return [p["$ref"].rsplit("/", 1)[1] for p in op["parameters"]]
 
     people, one = document["paths"]["/people"], document["paths"]["/people/{id}"]
-    assert names(people["get"]) == ["orderBy", "filter", "limit", "depth", "startingAfter", "endingBefore", "fields"]
+    assert names(people["get"]) == ["orderBy", "filter", "limit", "depth", "startingAfter", "endingBefore", "fieldsPerson"]
     assert "upsert" in names(people["post"]) and "upsert" in names(document["paths"]["/batch/people"]["post"])
     assert {"bulkFilter", "softDelete"} <= set(names(people["delete"]))
     assert {"idPath", "softDelete"} <= set(names(one["delete"]))
@@ -148,9 +149,24 @@ def test_operations_take_the_parameters_the_api_reads(document: dict[str, Any]) 
     assert parameters["limit"]["schema"]["default"] == 60 and parameters["limit"]["schema"]["maximum"] == 200
 
 
+def test_fields_lists_the_names_the_api_accepts_for_each_object(schema: WorkspaceSchema, document: dict[str, Any]) -> None:
+    # A free string let generated values be refused as unknown names; the names are known.
+    parameter = document["components"]["parameters"]["fieldsPerson"]
+    assert (parameter["name"], parameter["in"], parameter["style"], parameter["explode"]) == ("fields", "query", "form", False)
+    names = parameter["schema"]["items"]["enum"]
+    assert names[0] == "id" and {"name", "companyId", "company", "createdAt"} <= set(names)
+    person = schema.active_object_by_singular("person")
+    Projection.build(schema, person, depth=1, fields=names)  # every listed name is accepted
+    for path, _, op in operations(document):
+        if path != "/open-api/core" and {"$ref": "#/components/parameters/depth"} in op["parameters"]:
+            plural = path.removeprefix("/batch").split("/")[1]
+            obj = schema.active_object_by_plural(plural)
+            assert {"$ref": f"#/components/parameters/fields{obj.singular_cap}"} in op["parameters"]
+
+
 def test_error_responses_carry_the_contracts_body(document: dict[str, Any]) -> None:
     responses = document["components"]["responses"]
-    assert set(responses) == {"400", "401", "403", "404", "429"}
+    assert set(responses) == {"400", "401", "403", "404", "409", "429"}
     for status, response in responses.items():
         body = response["content"]["application/json"]["schema"]
         assert body["required"] == ["statusCode", "error", "messages"]
@@ -205,6 +221,8 @@ def test_field_types_map_to_json_types(document: dict[str, Any]) -> None:
     gadget = document["components"]["schemas"]["Gadget"]["properties"]
     assert gadget["text"]["type"] == ["string", "null"]
     assert gadget["count"]["type"] == ["integer", "null"]
+    # An int NUMBER is a 32-bit integer: the bounds the API enforces are declared.
+    assert (gadget["count"]["minimum"], gadget["count"]["maximum"]) == (-(2**31), 2**31 - 1)
     assert gadget["weight"]["type"] == ["number", "null"]
     assert gadget["launchDate"]["format"] == "date"
     assert gadget["launchedAt"]["format"] == "date-time"

@@ -72,6 +72,21 @@ def test_envelopes_are_the_legacy_metadata_ones(schema: WorkspaceSchema) -> None
     assert document["components"]["parameters"]["limit"]["schema"]["default"] == 1000
 
 
+def test_error_statuses_are_the_ones_each_route_answers(schema: WorkspaceSchema) -> None:
+    paths = metadata_document(schema, SERVER)["paths"]
+
+    def statuses(path: str, method: str) -> set[str]:
+        return {s for s in paths[path][method]["responses"] if s >= "400"}
+
+    # A field names its object: an unknown objectMetadataId is a 404, as Twenty answers.
+    assert statuses("/fields", "post") == {"400", "401", "403", "404", "409", "429"}
+    assert statuses("/objects", "post") == {"400", "401", "403", "409", "429"}
+    for path in ("/objects/{id}", "/fields/{id}"):
+        assert statuses(path, "get") == {"400", "401", "403", "404", "429"}
+        for method in ("patch", "put", "delete"):
+            assert statuses(path, method) == {"400", "401", "403", "404", "409", "429"}
+
+
 def test_request_bodies_are_twentys_inputs(schema: WorkspaceSchema) -> None:
     schemas = metadata_document(schema, SERVER)["components"]["schemas"]
     assert schemas["Object"]["required"] == ["nameSingular", "namePlural", "labelSingular", "labelPlural"]

@@ -99,3 +99,50 @@ def test_currency_amount_accepts_a_numeric_string():
 def test_join_column_is_normalised_to_lower_case():
     values = check({"companyId": "0190A6F2-0000-7000-8000-000000000001"})
     assert values["id-company"] == "0190a6f2-0000-7000-8000-000000000001"
+
+
+@pytest.mark.parametrize(
+    "body, path",
+    [
+        ({"ratio": 1.7976931348623157e308}, "ratio"),  # above DynamoDB's 1e126
+        ({"ratio": 2.5e-282}, "ratio"),  # a non-zero magnitude below 1e-130
+        ({"amount": 10**40}, "amount"),  # more than 38 digits
+        ({"total": {"amountMicros": "1" * 50}}, "total.amountMicros"),
+        ({"total": {"amountMicros": "1E+999999999"}}, "total.amountMicros"),  # refused before int() builds it
+    ],
+)
+def test_a_number_storage_cannot_hold_is_a_400_naming_the_field(body, path):
+    with pytest.raises(BadRequest) as error:
+        check(body)
+    assert f"Invalid value for field '{path}'" in error.value.message and "cannot be stored" in error.value.message
+
+
+def test_numbers_at_the_edges_of_what_storage_holds_are_accepted():
+    values = check({"ratio": 9.99e125})
+    assert values["id-ratio"] == 9.99e125
+    assert check({"ratio": -1e-130})["id-ratio"] == -1e-130
+    assert check({"ratio": 0.0})["id-ratio"] == 0.0
+
+
+def test_every_number_inside_raw_json_must_be_storable():
+    actor = _field("origin", FieldType.ACTOR)
+    meta = _field("meta", FieldType.RAW_JSON)
+    writable = WritableFields(WorkspaceSchema("ws", 1, (OBJ,), (actor, meta)), OBJ)
+    assert check_values(writable, {"meta": {"a": [1, 2.5, {"b": None}]}}, creating=True)["id-meta"] == {"a": [1, 2.5, {"b": None}]}
+    with pytest.raises(BadRequest, match=r"'meta\.a\[1\]\.b'"):
+        check_values(writable, {"meta": {"a": [0, {"b": 1e300}]}}, creating=True)
+    with pytest.raises(BadRequest, match=r"'origin\.context\.x'"):
+        check_values(writable, {"origin": {"source": "API", "context": {"x": -1e-300}}}, creating=True)
+
+
+def test_raw_json_with_an_empty_key_is_a_400_naming_the_field():
+    meta = _field("meta", FieldType.RAW_JSON)
+    writable = WritableFields(WorkspaceSchema("ws", 1, (OBJ,), (meta,)), OBJ)
+    with pytest.raises(BadRequest, match=r"'meta\.a': object keys must not be empty"):
+        check_values(writable, {"meta": {"a": {"": 1}}}, creating=True)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_date_time_out_of_range_in_utc_is_a_400(value):
+    with pytest.raises(BadRequest, match="'sentAt': .* is out of range in UTC"):
+        check({"sentAt": value})

@@ -10,7 +10,7 @@ objects and fields, over the same rules and service as the Metadata REST API.
 
 from __future__ import annotations
 
-from .endpoint import PATH, MetadataGraphQL, metadata_graphql_routes
+from .endpoint import PATH, MetadataGraphQL
 from .schema import MetadataContext, metadata_schema
 
-__all__ = ["PATH", "MetadataGraphQL", "MetadataContext", "metadata_graphql_routes", "metadata_schema"]
+__all__ = ["PATH", "MetadataGraphQL", "MetadataContext", "metadata_schema"]

@@ -20,7 +20,6 @@ from typing import Any, Callable
 from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, specified_rules, validate
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from ...errors import ApiError, BadRequest
 from ...metadata.cache import LRUCache
@@ -39,7 +38,7 @@ from ..http import json_body
 from ..graphql_limits import OperationLimitsRule
 from .schema import MetadataContext, metadata_schema
 
-__all__ = ["MetadataGraphQL", "metadata_graphql_routes", "PATH"]
+__all__ = ["MetadataGraphQL", "PATH"]
 
 logger = logging.getLogger("tenantapi")
 
@@ -103,8 +102,3 @@ class MetadataGraphQL:
         )
         assert isinstance(result, ExecutionResult)  # no resolver here is async
         return result_response(result, request.url.path)
-
-
-def metadata_graphql_routes(service: MetadataService | None = None) -> list[Route]:
-    endpoint = MetadataGraphQL(service)
-    return [Route(PATH, endpoint.handle, methods=["GET", "POST"])]

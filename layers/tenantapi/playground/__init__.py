@@ -1,0 +1,2 @@
+"""The API playground: Swagger UI over the OpenAPI documents and GraphiQL over /graphql, from
+assets bundled at build time (no CDN), served by the metadata function."""
