@@ -7,13 +7,10 @@
   "use strict";
 
   var base = document.body.getAttribute("data-base") || "";
-  var form = document.getElementById("pg-form");
-  var keyInput = document.getElementById("pg-key");
   var target = document.getElementById("pg-target");
-  var forget = document.getElementById("pg-forget");
   var status = document.getElementById("pg-status");
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  var key = "";
+  var currentKey = playgroundKeyBar(render);
   var generation = 0;
 
   var DEFAULT_QUERIES = {
@@ -26,6 +23,7 @@
   }
 
   function fetcher(params, options) {
+    var key = currentKey();
     if (!key) {
       return Promise.resolve({ errors: [{ message: "Type an API key of your workspace above, then Use key." }] });
     }
@@ -90,7 +88,7 @@
     // A new element key remounts GraphiQL, which then fetches the schema with the current key.
     generation += 1;
     var name = endpoint();
-    status.textContent = key ? "Key in use (kept in this page only)." : "Type an API key of your workspace to load its schema.";
+    status.textContent = currentKey() ? "Key in use (kept in this page only)." : "Type an API key of your workspace to load its schema.";
     root.render(
       React.createElement(GraphiQL, {
         key: name + ":" + generation,
@@ -102,21 +100,6 @@
       })
     );
   }
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    key = keyInput.value.trim();
-    keyInput.value = "";
-    keyInput.placeholder = key ? "Key in use; type another to replace it" : "Bearer key of your workspace";
-    render();
-  });
-  forget.addEventListener("click", function () {
-    key = "";
-    keyInput.value = "";
-    keyInput.placeholder = "Bearer key of your workspace";
-    render();
-  });
-  target.addEventListener("change", render);
 
   render();
 })();

@@ -6,15 +6,13 @@
   "use strict";
 
   var base = document.body.getAttribute("data-base") || "";
-  var form = document.getElementById("pg-form");
-  var keyInput = document.getElementById("pg-key");
   var target = document.getElementById("pg-target");
-  var forget = document.getElementById("pg-forget");
   var status = document.getElementById("pg-status");
-  var key = "";
+  var currentKey = playgroundKeyBar(load);
 
   function withKey(request) {
     // Swagger UI sets the header itself once authorized; an explicit one is left as it is.
+    var key = currentKey();
     if (key && !request.headers.Authorization) {
       request.headers.Authorization = "Bearer " + key;
     }
@@ -23,6 +21,7 @@
 
   function load() {
     var url = base + "/rest/open-api/" + (target.value === "metadata" ? "metadata" : "core");
+    var key = currentKey();
     status.textContent = key ? "Loading your workspace's document…" : "Base document: type an API key to see your workspace's objects.";
     var ui = SwaggerUIBundle({
       url: url,
@@ -44,21 +43,6 @@
       },
     });
   }
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    key = keyInput.value.trim();
-    keyInput.value = "";
-    keyInput.placeholder = key ? "Key in use; type another to replace it" : "Bearer key of your workspace";
-    load();
-  });
-  forget.addEventListener("click", function () {
-    key = "";
-    keyInput.value = "";
-    keyInput.placeholder = "Bearer key of your workspace";
-    load();
-  });
-  target.addEventListener("change", load);
 
   load();
 })();

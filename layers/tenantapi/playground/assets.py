@@ -35,6 +35,7 @@ ASSETS: dict[str, str] = {
     "react.production.min.js": _JS,
     "react-dom.production.min.js": _JS,
     # the pages' own scripts and style (playground/src)
+    "key.js": _JS,
     "rest.js": _JS,
     "graphql.js": _JS,
     "playground.css": _CSS,

@@ -55,7 +55,7 @@ class Page(NamedTuple):
 REST_PAGE = Page(
     title="REST playground",
     stylesheets=["swagger-ui.css", "playground.css"],
-    scripts=["swagger-ui-bundle.js", "rest.js"],
+    scripts=["swagger-ui-bundle.js", "key.js", "rest.js"],
     target_label="Document",
     targets=[("core", "Core (/rest/…)"), ("metadata", "Metadata (/rest/metadata/…)")],
     mount_id="swagger-ui",
@@ -65,7 +65,7 @@ REST_PAGE = Page(
 GRAPHQL_PAGE = Page(
     title="GraphQL playground",
     stylesheets=["graphiql.min.css", "playground.css"],
-    scripts=["react.production.min.js", "react-dom.production.min.js", "graphiql.min.js", "graphql.js"],
+    scripts=["react.production.min.js", "react-dom.production.min.js", "graphiql.min.js", "key.js", "graphql.js"],
     target_label="Endpoint",
     targets=[("graphql", "Core (/graphql)"), ("metadata", "Metadata (/metadata)")],
     mount_id="graphiql",
