@@ -4,6 +4,7 @@ its metadata at each schemaVersion.
 - `scalars`, `shared`: types every workspace shares, built once per process;
 - `types`: an object's types (object, edge, connection, filter, orderBy, create, update, enums);
 - `relations`, `loaders`: relation fields and their batched loading;
+- `fast_execution`, `plain_fields`: the executor's fast path for fields read straight from records;
 - `connections`: connection results, paging arguments and cursors;
 - `operations`: root queries and mutations over the record service;
 - `schema`: `build_core_schema`, the one entry point of the builder;

@@ -8,7 +8,7 @@ resolver, without arguments, and either a leaf (scalar or enum, or a list of the
 composite object (`FullName`, `Emails`, `Actor`, ...) whose own selection is again plain. Such a
 field is read from a spec compiled once per selection (`source.get(name)` and the type's
 `serialize`, or the composite's specs), and the plain fields of an object are read together by
-one loop (`_read`), without a call per field.
+one loop (`read_plain`, graphql/plain_fields.py), without a call per field.
 
 The fields that lead to records are entered directly, their own selections then planned in
 turn: an object or a list of objects read with the default resolver (a connection's `edges`, an
@@ -37,13 +37,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
-    GraphQLBoolean,
-    GraphQLID,
-    GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
-    GraphQLString,
     InlineFragmentNode,
     SelectionSetNode,
     default_field_resolver,
@@ -57,11 +53,10 @@ from graphql.execution import ExecutionContext
 from graphql.execution.execute import get_field_def
 from graphql.pyutils import Path, Undefined
 
-from .scalars import _identity as _PASS_THROUGH  # the output of UUID, DateTime, JSON, Position, ...
+from .plain_fields import Spec, leaf_list_reader, leaf_spec, placeholder, read_plain, reader_spec
 
 __all__ = ["FastExecutionContext", "ContextResolver"]
 
-Reader = Callable[[Dict[str, Any]], Any]
 Fields = Dict[str, List[FieldNode]]
 
 
@@ -79,100 +74,6 @@ class ContextResolver:
 
     def __call__(self, source: Any, info: GraphQLResolveInfo, **_args: Any) -> Any:
         return self.resolve(source, info.context)
-
-
-class _Miss(Exception):
-    """A value the default executor would not complete silently: execute the object's fields one
-    by one, this one by default."""
-
-
-# -- plain fields --------------------------------------------------------------------------------
-#
-# A plain field is read from a spec, interpreted by `_read` without a call per field:
-#   (response key, field name, same, serialize, nullable, sub-specs, reader)
-# - a leaf: `same` is the type whose values `serialize` returns unchanged (String of a str,
-#   Boolean of a bool), `_ANY` when it returns every value unchanged (the pass-through scalars:
-#   UUID, DateTime, JSON, Position, ...), None when every value goes through `serialize`;
-# - a composite object: its fields' specs;
-# - anything else (a list of leaves, `__typename`; a placeholder for a field executed otherwise,
-#   which keeps its key's place in the result): `reader(source)`.
-Spec = Tuple[str, str, Any, Any, bool, Optional[Tuple[Any, ...]], Optional[Reader]]
-
-_ANY = object()
-# The value type each built-in scalar serializes to itself.
-_SAME_FOR: Dict[Any, type] = {GraphQLString.serialize: str, GraphQLID.serialize: str, GraphQLBoolean.serialize: bool}
-
-
-def _read(source: Dict[str, Any], specs: Tuple[Spec, ...]) -> Dict[str, Any]:
-    results: Dict[str, Any] = {}
-    for key, name, same, serialize, nullable, sub, reader in specs:
-        if reader is not None:
-            results[key] = reader(source)
-            continue
-        value = source.get(name)
-        if value is None:
-            if not nullable:
-                raise _Miss
-        elif sub is not None:
-            if not isinstance(value, dict):
-                raise _Miss
-            value = _read(value, sub)
-        elif same is not _ANY and type(value) is not same:
-            value = serialize(value)
-            if value is None or value is Undefined:
-                raise _Miss
-        results[key] = value
-    return results
-
-
-def _leaf_spec(key: str, name: str, return_type: GraphQLOutputType) -> Spec:
-    nullable = not is_non_null_type(return_type)
-    serialize = (return_type if nullable else return_type.of_type).serialize  # type: ignore[union-attr]
-    same = _ANY if serialize is _PASS_THROUGH else _SAME_FOR.get(serialize)
-    return (key, name, same, serialize, nullable, None, None)
-
-
-def _leaf_list_reader(name: str, return_type: GraphQLOutputType) -> Optional[Reader]:
-    non_null = is_non_null_type(return_type)
-    list_type: GraphQLList[Any] = return_type.of_type if non_null else return_type  # type: ignore[union-attr,assignment]
-    item_type = list_type.of_type
-    item_non_null = is_non_null_type(item_type)
-    if item_non_null:
-        item_type = item_type.of_type
-    if not is_leaf_type(item_type):
-        return None
-    serialize = item_type.serialize
-
-    def read(source: Dict[str, Any]) -> Any:
-        value = source.get(name)
-        if value is None:
-            if non_null:
-                raise _Miss
-            return None
-        if type(value) is not list:
-            raise _Miss
-        items = []
-        for item in value:
-            if item is None:
-                if item_non_null:
-                    raise _Miss
-                items.append(None)
-                continue
-            item = serialize(item)
-            if item is None or item is Undefined:
-                raise _Miss
-            items.append(item)
-        return items
-
-    return read
-
-
-def _reader_spec(key: str, reader: Reader) -> Spec:
-    return (key, key, None, None, True, None, reader)
-
-
-def _placeholder(_source: Dict[str, Any]) -> None:
-    return None
 
 
 # -- fields that lead to records -----------------------------------------------------------------
@@ -333,7 +234,7 @@ class FastExecutionContext(ExecutionContext):
             for response_key, nodes in fields.items():
                 spec, variable = self._spec(parent_type, response_key, nodes)
                 if spec is None:
-                    specs.append(_reader_spec(response_key, _placeholder))
+                    specs.append(reader_spec(response_key, placeholder))
                     others[response_key] = self._step(parent_type, nodes)
                 else:
                     specs.append(spec)
@@ -351,7 +252,7 @@ class FastExecutionContext(ExecutionContext):
         name = node.name.value
         if name == "__typename":
             type_name = parent_type.name
-            return _reader_spec(key, lambda _source: type_name), False
+            return reader_spec(key, lambda _source: type_name), False
         if name.startswith("__"):
             return None, False
         field = get_field_def(self.schema, parent_type, node)
@@ -360,10 +261,10 @@ class FastExecutionContext(ExecutionContext):
         return_type = field.type
         named = return_type.of_type if is_non_null_type(return_type) else return_type  # type: ignore[union-attr]
         if is_leaf_type(named):
-            return _leaf_spec(key, name, return_type), False
+            return leaf_spec(key, name, return_type), False
         if is_list_type(named):
-            reader = _leaf_list_reader(name, return_type)
-            return (None if reader is None else _reader_spec(key, reader)), False
+            reader = leaf_list_reader(name, return_type)
+            return (None if reader is None else reader_spec(key, reader)), False
         if not _plain_object(named):
             return None, False
         object_type: GraphQLObjectType = named  # type: ignore[assignment]
@@ -412,7 +313,7 @@ class FastExecutionContext(ExecutionContext):
         plan = self._plan_of(parent_type, fields)
         try:
             # Every plain field at once; the others then take their places in the result.
-            results = _read(source_value, plan.specs)
+            results = read_plain(source_value, plan.specs)
         except Exception:
             # A value the default executor would report: every field in turn, each plain one
             # that cannot be read executed by default (reading has no side effects).
@@ -436,7 +337,7 @@ class FastExecutionContext(ExecutionContext):
                 result = self._execute_other(parent_type, source_value, path, response_name, field_nodes, plan.others[response_name])
             else:
                 try:
-                    results[response_name] = _read(source_value, (spec,))[response_name]
+                    results[response_name] = read_plain(source_value, (spec,))[response_name]
                     continue
                 except Exception:
                     result = self.execute_field(parent_type, source_value, field_nodes, Path(path, response_name, parent_type.name))
