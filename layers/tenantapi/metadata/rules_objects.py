@@ -35,6 +35,10 @@ _NAMES_EQUAL = 'nameSingular and namePlural cannot be the same ("{name}")'
 _LABELS_EQUAL = 'labelSingular and labelPlural cannot be the same ("{label}")'
 _NAME_TAKEN = '{key} "{name}" is not available: object "{owner}" already uses it'
 _REMOTE = "Remote objects are not supported"
+_ROUTE_NAME = 'namePlural "{name}" is not available: /rest/{name} is a path of the API itself'
+# Ours: the API's own path segments under /rest/ (/rest/metadata/..., /rest/batch/{plural},
+# /rest/playground). An object whose plural is one of them would lose its routes to them.
+ROUTE_NAMES = frozenset({"metadata", "batch", "playground"})
 _STANDARD_RENAME = 'Standard object "{name}" cannot be renamed'
 _CANNOT_DEACTIVATE = 'Object "{name}" cannot be deactivated: API keys and record actors refer to it'
 _IDENTIFIER_NOT_OWN = '{key} "{id}" is not a field of object "{object}"'
@@ -113,6 +117,8 @@ def _check_names(schema: WorkspaceSchema, singular: str, plural: str, *, excludi
     """Object names are unique across singular and plural forms of every object (active or not)."""
     if singular == plural:
         raise BadRequest(_NAMES_EQUAL.format(name=singular))
+    if plural in ROUTE_NAMES:
+        raise BadRequest(_ROUTE_NAME.format(name=plural))
     owners = {}
     for other in schema.objects:
         if other.id != excluding:

@@ -246,6 +246,17 @@ def test_renaming_to_a_taken_name_is_rejected(with_invoice: WorkspaceSchema) -> 
     assert message == 'namePlural "companies" is not available: object "company" already uses it'
 
 
+@pytest.mark.parametrize("plural", ["metadata", "batch", "playground"])
+def test_a_plural_that_is_a_path_of_the_api_is_not_available(
+    standard: WorkspaceSchema, with_invoice: WorkspaceSchema, new_id: IdFactory, plural: str
+) -> None:
+    told = f'namePlural "{plural}" is not available: /rest/{plural} is a path of the API itself'
+    create = invoice_input(nameSingular="thing", namePlural=plural)
+    assert bad_request(lambda: plan_create_object(standard, create, now=NOW, new_id=new_id)) == told
+    invoice = object_named(with_invoice, "invoice")
+    assert bad_request(lambda: plan_update_object(with_invoice, invoice.id, {"namePlural": plural}, now=LATER)) == told
+
+
 def test_renaming_to_its_own_names_is_a_no_op(with_invoice: WorkspaceSchema) -> None:
     invoice = object_named(with_invoice, "invoice")
     change = plan_update_object(
