@@ -43,6 +43,9 @@ START, END = "<!-- coldstart:start -->", "<!-- coldstart:end -->"
 # bench/graphql.py would shadow graphql-core: this folder leaves the path, the layer goes first.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(LAYER))
+sys.path.append(str(Path(__file__).resolve().parent))  # after graphql-core: for the _docs helper
+
+from _docs import replace_section  # noqa: E402
 
 EXAMPLE_WORKSPACE_ID = "7f0b5c1e-3a52-4a8e-9d77-2f1c0e4b8a10"
 EXAMPLE_KEY_ID = "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
@@ -381,17 +384,6 @@ def render(figures: list[Figures], breakdown: Breakdown, client_ms: float, runs:
 
 
 
-def write_docs(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = f"{head}{START}\n{section}\n{END}{tail}"
-    else:
-        text = text.rstrip("\n") + f"\n\n## Cold start\n\n{START}\n{section}\n{END}\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=9, help="fresh processes per function (at least 7)")
@@ -409,7 +401,7 @@ def main() -> int:
     section = render(figures, breakdown, client_ms, args.runs, args.top)
     print(section)
     if args.write_docs:
-        write_docs(section)
+        replace_section(DOC, START, END, section)
         log(f"{DOC.relative_to(ROOT)} updated")
     return 0
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sys
 import time
 import uuid
@@ -36,6 +35,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent / "layers"))
 sys.path.append(str(HERE))
 
+from _docs import replace_section  # noqa: E402
 from _graphql.build import Build, measure_build  # noqa: E402
 from _graphql.execution import Execution, measure_execution  # noqa: E402
 from _graphql.graphene_classes import GrapheneBuild, measure_graphene_build  # noqa: E402
@@ -170,14 +170,6 @@ def render(build: Build, graphene: GrapheneBuild, ex: Execution) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_doc(figures: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    if len(pattern.findall(text)) != 1:
-        raise SystemExit(f"{path} needs exactly one {START} ... {END} section")
-    path.write_text(pattern.sub(lambda _: f"{START}\n{figures}{END}", text), encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-runs", type=int, default=15, help="cold schema builds (median; default 15)")
@@ -195,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = render(build, graphene_build, execution)
     print(figures)
     if args.write_docs:
-        write_doc(figures, Path(args.write_docs))
+        replace_section(Path(args.write_docs), START, END, figures)
         log(f"figures written to {args.write_docs}")
     return 0
 

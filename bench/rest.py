@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sys
 import time
 import uuid
@@ -29,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "layers"))
 
+from _docs import replace_section  # noqa: E402
 from _rest import data, stack  # noqa: E402
 from _rest.handler import load_core_handler  # noqa: E402
 from _rest.inprocess import InProcess, measure_in_process  # noqa: E402
@@ -234,14 +234,6 @@ def render(results: dict[int, dict[str, Result]], in_process: InProcess, runs: i
     return "\n".join(lines) + "\n"
 
 
-def write_doc(figures: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    if len(pattern.findall(text)) != 1:
-        raise SystemExit(f"{path} needs exactly one {START} ... {END} section")
-    path.write_text(pattern.sub(lambda _: f"{START}\n{figures}{END}", text), encoding="utf-8")
-
-
 # -- main --------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = render(results, in_process, args.runs, args.companies)
     print(figures)
     if args.write_docs:
-        write_doc(figures, Path(args.write_docs))
+        replace_section(Path(args.write_docs), START, END, figures)
         log(f"figures written to {args.write_docs}")
     return 0
 

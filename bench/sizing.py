@@ -320,11 +320,7 @@ def main() -> int:
     section = render(run(args, log), args.runs)
     print(section)
     if args.write_docs:
-        text = DOC.read_text(encoding="utf-8")
-        if START not in text:
-            raise SystemExit(f"{DOC}: no {START} marker")
-        head, rest = text.split(START, 1)
-        DOC.write_text(f"{head}{START}\n{section}\n{END}{rest.split(END, 1)[1]}", encoding="utf-8")
+        cold_start.replace_section(DOC, START, END, section)
         log(f"{DOC.relative_to(ROOT)} updated")
     return 0
 

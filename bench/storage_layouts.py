@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -29,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "layers"))
 
+from _docs import replace_section  # noqa: E402
 from _layouts import data, encoding as enc  # noqa: E402
 from _layouts.candidates import LAYOUTS, RECORD_PREFIX, Layout, load, to_item  # noqa: E402
 from _layouts.meter import Meter, Stats, item_size  # noqa: E402
@@ -403,14 +403,6 @@ def render(all_results: dict[str, dict[int, dict[str, Result]]], runs: int, budg
     return "\n".join(lines) + "\n"
 
 
-def write_doc(figures: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"{path} has no {START} ... {END} section")
-    path.write_text(pattern.sub(lambda _: f"{START}\n{figures}{END}", text), encoding="utf-8")
-
-
 # -- main ------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -460,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = render(all_results, args.runs, args.budget)
     print(figures)
     if args.write_docs:
-        write_doc(figures, Path(args.write_docs))
+        replace_section(Path(args.write_docs), START, END, figures)
         log(f"figures written to {args.write_docs}")
     return 0
 
