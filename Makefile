@@ -20,7 +20,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 .PHONY: install test template run bench browser clean clean-data
 
 install: $(INSTALLED) $(PLAYGROUND)
-	@$(PY) -m tenantapi.local.dynamodb_local >/dev/null
+	@$(PY) -m tenantapi_tools.local.dynamodb_local >/dev/null
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +69,7 @@ test: install template browser
 
 # PORT, DDB_PORT and AUTHORIZER_TTL_SECONDS reach the server from the environment or `make run PORT=...`.
 run: install
-	$(PY) -m tenantapi.local.run
+	$(PY) -m tenantapi_tools.local.run
 
 # Every script in bench/ except helpers (names starting with _), one after the other.
 bench: install

@@ -287,14 +287,14 @@ class Breakdown:
 
 
 def run(args: argparse.Namespace, log: Callable[[str], None]) -> tuple[list[Figures], Breakdown, float]:
-    from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
+    from tenantapi_tools.local.dynamodb_local import DynamoDBLocal, free_port
 
     server = DynamoDBLocal(port=free_port()).start()
     log(f"DynamoDB Local started on {server.endpoint} (pid {server.pid})")
     try:
         fake_aws_environment(server.endpoint)
-        from tenantapi.local.tables import create_tables
         from tenantapi.storage.dynamo import reset_client
+        from tenantapi_tools.local.tables import create_tables
 
         reset_client()
         create_tables()

@@ -63,9 +63,9 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> tuple[Build, Gr
     log(f"DynamoDB Local started on {server.endpoint} (pid {server.pid})")
     try:
         stack.fake_aws_environment(server.endpoint)
-        from tenantapi.local.tables import create_tables
         from tenantapi.records.service import RecordService
         from tenantapi.storage.dynamo import client, reset_client
+        from tenantapi_tools.local.tables import create_tables
 
         reset_client()
         engine_client = client()

@@ -215,12 +215,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=400, help="checks per case (at least 200 for the figures)")
     args = parser.parse_args()
 
-    from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
+    from tenantapi_tools.local.dynamodb_local import DynamoDBLocal, free_port
 
     server = DynamoDBLocal(port=free_port(), db_path=None).start()
     try:
         _fake_aws_environment(server.endpoint)
-        from tenantapi.local.tables import create_tables
+        from tenantapi_tools.local.tables import create_tables
 
         create_tables()
         cases, concurrency = run(args.runs, lambda text: print(f"… {text}", file=sys.stderr, flush=True))

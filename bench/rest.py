@@ -64,10 +64,10 @@ def run(sizes: list[int], runs: int, in_process_runs: int, profile_runs: int, co
     try:
         stack.fake_aws_environment(server.endpoint)
         from tenantapi.config import settings
-        from tenantapi.local.tables import create_tables
         from tenantapi.records.service import RecordService
         from tenantapi.storage.dynamo import client, reset_client
         from tenantapi.storage.record_store import partition_key
+        from tenantapi_tools.local.tables import create_tables
 
         reset_client()
         engine_client = client()

@@ -215,15 +215,15 @@ def run_child(function: str, steps: list[dict[str, Any]], folder: Path) -> dict[
 
 
 def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, list[dict[str, Any]]]:
-    from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
+    from tenantapi_tools.local.dynamodb_local import DynamoDBLocal, free_port
 
     results: dict[str, list[dict[str, Any]]] = {"authorizer": [], "core_api": [], "metadata_api": []}
     for round_ in range(args.runs):  # a fresh server and workspace per round: every run sees the same data
         server = DynamoDBLocal(port=free_port()).start()
         try:
             cold_start.fake_aws_environment(server.endpoint)
-            from tenantapi.local.tables import create_tables
             from tenantapi.storage.dynamo import reset_client
+            from tenantapi_tools.local.tables import create_tables
 
             reset_client()
             create_tables()

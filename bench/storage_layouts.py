@@ -29,7 +29,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "layers"))
 
 from _docs import replace_section  # noqa: E402
-from _layouts import data, encoding as enc  # noqa: E402
+from _layouts import data  # noqa: E402
+from _layouts import encoding as enc
 from _layouts.candidates import LAYOUTS, RECORD_PREFIX, Layout, load, to_item  # noqa: E402
 from _layouts.meter import Meter, Stats, item_size  # noqa: E402
 
@@ -429,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     endpoint = args.endpoint
     if endpoint is None:
         try:
-            from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
+            from tenantapi_tools.local.dynamodb_local import DynamoDBLocal, free_port
         except ImportError as error:
             raise SystemExit(f"cannot start DynamoDB Local ({error}): pass --endpoint URL") from None
         server = DynamoDBLocal(port=free_port(), db_path=None).start()

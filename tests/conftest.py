@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
-from tenantapi.local.tables import create_tables
+from tenantapi_tools.local.dynamodb_local import DynamoDBLocal, free_port
+from tenantapi_tools.local.tables import create_tables
 
 # Set at import, before any boto3 client exists: no test may ever sign a request for a real account.
 os.environ.update(

@@ -75,8 +75,8 @@ def _key_condition(attr: str, where: KeyRange, prefix: str = "") -> tuple[str, d
 def _lsi_table(name: str, projection: str | Sequence[str]) -> dict[str, Any]:
     """template.yaml's RecordsTable (read from the template when the package is importable)."""
     try:
-        from tenantapi.local.tables import create_table_request
-        from tenantapi.local.template import load_template, resources_of_type
+        from tenantapi_tools.local.tables import create_table_request
+        from tenantapi_tools.local.template import load_template, resources_of_type
 
         properties = resources_of_type(load_template(), "AWS::DynamoDB::Table")["RecordsTable"]["Properties"]
         request = create_table_request(name, properties)

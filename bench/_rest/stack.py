@@ -25,7 +25,7 @@ def fake_aws_environment(endpoint: str) -> None:
 
 
 def start_dynamodb_local() -> Any:
-    from tenantapi.local.dynamodb_local import DynamoDBLocal, free_port
+    from tenantapi_tools.local.dynamodb_local import DynamoDBLocal, free_port
 
     return DynamoDBLocal(port=free_port(), db_path=None).start()
 

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-
 from tenantapi.auth.keys import KeyStore
-from tenantapi.local.gateway import LocalGateway, serve
-from tenantapi.local.template import DEFAULT_TEMPLATE
 from tenantapi.workspaces import create_workspace
+from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True)

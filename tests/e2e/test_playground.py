@@ -17,10 +17,9 @@ from typing import Any, NamedTuple
 
 import httpx
 import pytest
-
-from tenantapi.local.gateway import LocalGateway, Response, serve
-from tenantapi.local.template import DEFAULT_TEMPLATE
 from tenantapi.playground.assets import ASSETS
+from tenantapi_tools.local.gateway import LocalGateway, Response, serve
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

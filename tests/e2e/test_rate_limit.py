@@ -16,15 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-
 from tenantapi.auth.keys import KeyStore
-from tenantapi.limits.buckets import BucketLimit
 from tenantapi.limits import limiter as limiter_module
+from tenantapi.limits.buckets import BucketLimit
 from tenantapi.limits.limiter import set_workspace_limits
-from tenantapi.local.gateway import LocalGateway, serve
-from tenantapi.local.template import DEFAULT_TEMPLATE
 from tenantapi.usage_plans import UsageKeyPlans, set_plan
 from tenantapi.workspaces import create_workspace
+from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 RATE_LIMITED_BODY = {
     "statusCode": 429,

@@ -33,14 +33,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
-
 from tenantapi.auth.keys import KeyStore
 from tenantapi.limits.buckets import BucketLimit
 from tenantapi.limits.limiter import set_workspace_limits
-from tenantapi.local.gateway import LocalGateway, serve
-from tenantapi.local.template import DEFAULT_TEMPLATE
 from tenantapi.usage_plans import UsageKeyPlans, set_plan
 from tenantapi.workspaces import create_workspace
+from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 MAX_EXAMPLES = 5
 SEED = 20240601

@@ -25,9 +25,9 @@ from types import ModuleType
 from typing import Any
 
 from tenantapi.auth.keys import ApiKey, KeyStore
-from tenantapi.local.api_model import ApiModel, load_api_model
-from tenantapi.local.template import DEFAULT_TEMPLATE
 from tenantapi.workspaces import create_workspace
+from tenantapi_tools.local.api_model import ApiModel, load_api_model
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 __all__ = [
     "AUTHORIZER_FUNCTION",

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-
-from tenantapi.local.dynamodb_local import (
+from tenantapi_tools.local.dynamodb_local import (
     DynamoDBLocal,
     DynamoDBLocalError,
     MissingTool,

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from tenantapi.local.routes import RouteTable
-from tenantapi.local.template import DEFAULT_TEMPLATE, load_template, resources_of_type
-from tenantapi.local.token_authorizer import evaluate_policy, parse_authorizer_output
+from tenantapi_tools.local.routes import RouteTable
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE, load_template, resources_of_type
+from tenantapi_tools.local.token_authorizer import evaluate_policy, parse_authorizer_output
 
 from .events_support import (
     AUTHORIZER_FUNCTION,

@@ -17,14 +17,22 @@ from typing import Any
 
 import boto3
 import pytest
-
 from tenantapi.auth.console_keys import ROLE_TAG, WORKSPACE_TAG, console_key_id_of, key_id_for
 from tenantapi.auth.keys import KeyStore
-from tenantapi.cli import main as cli
 from tenantapi.config import settings
-from tenantapi.local.template import DEFAULT_TEMPLATE, load_template
+from tenantapi_tools.cli import main as cli
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE, load_template
 
-from .events_support import AUTHORIZER_FUNCTION, EXAMPLE, KEY_SYNC_FUNCTION, event_names, invoke, load_event, new_tenant, substitute
+from .events_support import (
+    AUTHORIZER_FUNCTION,
+    EXAMPLE,
+    KEY_SYNC_FUNCTION,
+    event_names,
+    invoke,
+    load_event,
+    new_tenant,
+    substitute,
+)
 
 KEY_SYNC_EVENTS = event_names(KEY_SYNC_FUNCTION)
 EXAMPLE_CONSOLE_KEY = "a1b2c3d4e5"

@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-
-from tenantapi.local.api_model import RouteSpec, load_api_model
-from tenantapi.local.gateway import LocalGateway, serve
-from tenantapi.local.routes import RouteTable
-from tenantapi.local.template import DEFAULT_TEMPLATE
+from tenantapi_tools.local.api_model import RouteSpec, load_api_model
+from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.routes import RouteTable
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 FIXTURE_TEMPLATE = Path(__file__).parent / "gateway_fixtures" / "template.yaml"
 PLANS = {"key-tight": "TightUsagePlan", "key-quota": "QuotaUsagePlan", "key-good": "DefaultUsagePlan"}

@@ -7,9 +7,8 @@ from typing import Any
 
 import boto3
 import pytest
-
-from tenantapi.local.tables import create_table_request, create_tables, table_names
-from tenantapi.local.template import load_template
+from tenantapi_tools.local.tables import create_table_request, create_tables, table_names
+from tenantapi_tools.local.template import load_template
 
 
 @pytest.fixture(params=["dynamodb_local", "moto"])

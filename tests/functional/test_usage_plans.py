@@ -4,12 +4,12 @@ import uuid
 
 import boto3
 import pytest
-
-from tenantapi.cli import main
 from tenantapi.errors import BadRequest
 from tenantapi.usage_plans import ApiKeys, PlanStore, UsageKeyPlans, resolve_plan, set_plan
 from tenantapi.usage_plans.api_keys import WORKSPACE_TAG
 from tenantapi.workspaces import create_workspace
+from tenantapi_tools.cli import main
+from tenantapi_tools.local.template import template_usage_plans
 
 
 def _name() -> str:
@@ -97,7 +97,7 @@ def test_without_api_gateway_plans_are_template_logical_ids_in_the_metadata_tabl
     assert plans(head.usage_key) == "DefaultUsagePlan"
     assert plans("a-key-nobody-indexed") == "DefaultUsagePlan"
     with pytest.raises(BadRequest, match="not a usage plan of template.yaml"):
-        set_plan(head, "GoldPlan")
+        set_plan(head, "GoldPlan", local_plans=template_usage_plans())
 
 
 def test_the_local_plan_of_a_key_is_cached_for_its_ttl(dynamodb_backend, monkeypatch):

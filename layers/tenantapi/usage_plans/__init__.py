@@ -13,6 +13,7 @@ and ProUsagePlanId). Any other name is taken as a plan id (on AWS) or logical id
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -45,8 +46,9 @@ def configured_default_plan() -> str | None:
     return os.environ.get("DEFAULT_USAGE_PLAN_ID") or os.environ.get("USAGE_PLAN_ID") or None
 
 
-def resolve_plan(plan: str) -> str:
-    """The plan id (AWS) or logical id (local) that a plan name or id stands for."""
+def resolve_plan(plan: str, local_plans: Collection[str] | None = None) -> str:
+    """The plan id (AWS) or logical id (local) that a plan name or id stands for. Locally, a
+    plan outside `local_plans` (the template's usage plans, when the caller knows them) is refused."""
     name = plan.strip()
     on_aws = configured_default_plan()
     if name.lower() == "default":
@@ -60,8 +62,10 @@ def resolve_plan(plan: str) -> str:
         return pro
     if not name:
         raise BadRequest("A plan name or id is required")
-    if not on_aws:
-        _check_local_plan(name)
+    if not on_aws and local_plans is not None and name not in local_plans:
+        raise BadRequest(
+            f"Plan '{name}' is not a usage plan of template.yaml: use default, pro or one of {', '.join(sorted(local_plans))}"
+        )
     return name
 
 
@@ -82,7 +86,13 @@ def on_workspace_created(
 
 
 def set_plan(
-    head: WorkspaceHead, plan: str, *, table: str | None = None, dynamodb: Any = None, api_keys: ApiKeys | None = None
+    head: WorkspaceHead,
+    plan: str,
+    *,
+    local_plans: Collection[str] | None = None,
+    table: str | None = None,
+    dynamodb: Any = None,
+    api_keys: ApiKeys | None = None,
 ) -> str:
     """Move the workspace's usage key to `plan` and record it on the head; returns the plan id.
 
@@ -91,7 +101,7 @@ def set_plan(
     in that instant get INVALID_API_KEY (403). A workspace made before API Gateway was
     configured gets its key here.
     """
-    plan_id = resolve_plan(plan)
+    plan_id = resolve_plan(plan, local_plans)
     store = PlanStore(table, dynamodb)
     store.index_usage_key(head.usage_key, head.id)
     if configured_default_plan() is not None:
@@ -114,15 +124,3 @@ def set_plan(
     store.record_plan(head.id, plan_id)
     return plan_id
 
-
-def _check_local_plan(plan_id: str) -> None:
-    # Locally a plan is a usage plan of template.yaml (the local gateway knows no other).
-    try:
-        from ..local.template import DEFAULT_TEMPLATE, load_template, resources_of_type
-    except ImportError:  # the Lambda layer ships no local tooling
-        return
-    if not DEFAULT_TEMPLATE.exists():
-        return
-    plans = sorted(resources_of_type(load_template(DEFAULT_TEMPLATE), "AWS::ApiGateway::UsagePlan"))
-    if plan_id not in plans:
-        raise BadRequest(f"Plan '{plan_id}' is not a usage plan of template.yaml: use default, pro or one of {', '.join(plans)}")

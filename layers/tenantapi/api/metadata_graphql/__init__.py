@@ -10,7 +10,8 @@ objects and fields, over the same rules and service as the Metadata REST API.
 
 from __future__ import annotations
 
+from .context import MetadataContext
 from .endpoint import PATH, MetadataGraphQL
-from .schema import MetadataContext, metadata_schema
+from .schema import metadata_schema
 
 __all__ = ["PATH", "MetadataGraphQL", "MetadataContext", "metadata_schema"]

@@ -22,7 +22,7 @@ Role changes move the request's schema forward (they bump its version, like a sc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import graphene
 
@@ -31,10 +31,8 @@ from ...auth.keys import ApiKey as StoredKey
 from ...auth.role_model import RoleDefinition, present_object_permission, present_permission_flag
 from ...errors import NotFound
 from ...storage.metadata_store import MetadataStore
+from .context import MetadataContext, plain
 from .scalars import JSON, UUID, DateTime
-
-if TYPE_CHECKING:
-    from .schema import MetadataContext
 
 __all__ = ["AccessQuery", "AccessMutation", "ApiKeyNode", "RoleNode"]
 
@@ -43,16 +41,7 @@ def _service() -> AccessService:
     return AccessService()
 
 
-def _plain(value: Any) -> Any:
-    """An input object as a plain dict with the keys the client sent."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _keys_of_workspace(context: "MetadataContext") -> list[StoredKey]:
+def _keys_of_workspace(context: MetadataContext) -> list[StoredKey]:
     # Every Role.apiKeys of one request reads the workspace's keys once.
     cached: list[StoredKey] | None = getattr(context, "_access_keys", None)
     if cached is None:
@@ -243,13 +232,13 @@ class UpsertPermissionFlagsInput(graphene.InputObjectType):
 # -- root fields --------------------------------------------------------------------------------
 
 
-def _keys_context(info: Any) -> "MetadataContext":
+def _keys_context(info: Any) -> MetadataContext:
     context: MetadataContext = info.context
     require_key_management(context.caller.role)
     return context
 
 
-def _roles_context(info: Any) -> "MetadataContext":
+def _roles_context(info: Any) -> MetadataContext:
     context: MetadataContext = info.context
     require_role_management(context.caller.role)
     return context
@@ -315,13 +304,13 @@ class AccessMutation(graphene.ObjectType):
         head = context.caller.head or MetadataStore().head(context.schema.workspace_id)
         if head is None:
             raise NotFound(f"Workspace {context.schema.workspace_id} not found")
-        key, secret = _service().create_key(head, context.caller.role, _plain(input))
+        key, secret = _service().create_key(head, context.caller.role, plain(input))
         return {**present_key(key), "token": secret}
 
     @staticmethod
     def resolve_updateApiKey(root: None, info: Any, input: Any) -> dict[str, Any] | None:
         context = _keys_context(info)
-        changes = {k: v for k, v in _plain(input).items() if k != "id"}
+        changes = {k: v for k, v in plain(input).items() if k != "id"}
         return _or_none(lambda: present_key(_service().update_key(context.schema.workspace_id, input["id"], changes)))
 
     @staticmethod
@@ -338,14 +327,14 @@ class AccessMutation(graphene.ObjectType):
     @staticmethod
     def resolve_createOneRole(root: None, info: Any, createRoleInput: Any) -> dict[str, Any]:
         context = _roles_context(info)
-        role, schema = _service().create_role(context.schema, _plain(createRoleInput))
+        role, schema = _service().create_role(context.schema, plain(createRoleInput))
         context.changed(schema)
         return role_node(role)
 
     @staticmethod
     def resolve_updateOneRole(root: None, info: Any, updateRoleInput: Any) -> dict[str, Any]:
         context = _roles_context(info)
-        payload = _plain(updateRoleInput)
+        payload = plain(updateRoleInput)
         role, schema = _service().update_role(context.schema, payload["id"], payload["update"])
         context.changed(schema)
         return role_node(role)
@@ -360,7 +349,7 @@ class AccessMutation(graphene.ObjectType):
     @staticmethod
     def resolve_upsertObjectPermissions(root: None, info: Any, upsertObjectPermissionsInput: Any) -> list[dict[str, Any]]:
         context = _roles_context(info)
-        payload = _plain(upsertObjectPermissionsInput)
+        payload = plain(upsertObjectPermissionsInput)
         role, schema = _service().upsert_object_permissions(context.schema, payload["roleId"], payload["objectPermissions"])
         context.changed(schema)
         return [present_object_permission(p) for p in role.object_permissions]
@@ -368,7 +357,7 @@ class AccessMutation(graphene.ObjectType):
     @staticmethod
     def resolve_upsertPermissionFlags(root: None, info: Any, upsertPermissionFlagsInput: Any) -> list[dict[str, Any]]:
         context = _roles_context(info)
-        payload = _plain(upsertPermissionFlagsInput)
+        payload = plain(upsertPermissionFlagsInput)
         role, schema = _service().upsert_permission_flags(context.schema, payload["roleId"], payload["permissionFlagKeys"])
         context.changed(schema)
         return [present_permission_flag(role, flag) for flag in role.permission_flags]

@@ -34,9 +34,10 @@ from ..graphql_http import (
     plain_error,
     result_response,
 )
-from ..http import json_body
 from ..graphql_limits import OperationLimitsRule
-from .schema import MetadataContext, metadata_schema
+from ..http import json_body
+from .context import MetadataContext
+from .schema import metadata_schema
 
 __all__ = ["MetadataGraphQL", "PATH"]
 

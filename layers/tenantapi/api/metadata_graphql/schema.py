@@ -9,23 +9,19 @@ REST API does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import graphene
 from graphql import GraphQLSchema
 
 from ...errors import NotFound
-from ...metadata.model import WorkspaceSchema
 from ...metadata.rules_fields import FIELD_NOT_FOUND, OBJECT_NOT_FOUND
-from ...metadata.service import MetadataService
-from ..context import Caller
 from ..metadata_rest import require_data_model
 from .access import AccessMutation, AccessQuery
 from .application import ApplicationQuery
 from .connection import connection
+from .context import MetadataContext, plain
 from .inputs import (
     CreateOneFieldMetadataInput,
     CreateOneObjectInput,
@@ -40,34 +36,7 @@ from .inputs import (
 from .outputs import FieldConnection, FieldNode, ObjectConnection, ObjectNode, Presented, field_node, object_node
 from .scalars import UUID
 
-__all__ = ["MetadataContext", "metadata_schema", "plain"]
-
-
-@dataclass
-class MetadataContext:
-    """What resolvers of one request share. `schema` moves forward with each mutation, so the
-    mutations of one document (run in order) each see the changes of the ones before."""
-
-    caller: Caller
-    schema: WorkspaceSchema
-    service: MetadataService
-    remember: Callable[[WorkspaceSchema], None]
-
-    def changed(self, schema: WorkspaceSchema) -> None:
-        self.schema = schema
-        self.remember(schema)
-
-
-def plain(value: Any) -> Any:
-    """An input as the metadata rules read it: dicts, lists and scalars, enums as their values.
-    Keys the client left out stay out (an explicit null stays a null)."""
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, Enum):
-        return value.value
-    return value
+__all__ = ["metadata_schema"]
 
 
 def _context(info: Any) -> MetadataContext:

@@ -8,15 +8,31 @@ from __future__ import annotations
 import sys
 import threading
 import traceback
+from collections.abc import Mapping
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from tenantapi.local.gateway import LocalGateway
+__all__ = ["GatewayHTTPServer", "RequestHandler", "Response", "serve"]
 
-__all__ = ["GatewayHTTPServer", "serve"]
+# Status, headers and body: what the server writes back for one request.
+Response = tuple[int, list[tuple[str, str]], bytes]
+
+
+class RequestHandler(Protocol):
+    """What the server hands each framed request to (LocalGateway)."""
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str] | list[tuple[str, str]],
+        body: bytes,
+        *,
+        source_ip: str = ...,
+    ) -> Response: ...
 
 # Reading stops one byte past API Gateway's 10 MB payload limit: enough for the gateway to refuse.
 _READ_LIMIT = 10 * 1024 * 1024 + 1
@@ -97,7 +113,7 @@ class GatewayHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], gateway: LocalGateway) -> None:
+    def __init__(self, address: tuple[str, int], gateway: RequestHandler) -> None:
         super().__init__(address, _GatewayRequestHandler)
         self.gateway = gateway
         self._thread: threading.Thread | None = None
@@ -119,7 +135,7 @@ class GatewayHTTPServer(ThreadingHTTPServer):
             self._thread.join(_SHUTDOWN_JOIN_SECONDS)
 
 
-def serve(gateway: LocalGateway, host: str = "127.0.0.1", port: int = 3000) -> GatewayHTTPServer:
+def serve(gateway: RequestHandler, host: str = "127.0.0.1", port: int = 3000) -> GatewayHTTPServer:
     """Start serving `gateway` on host:port (0: any free port) in a daemon thread; the caller
     calls `.shutdown()`. The gateway serves at the root, as `sam local start-api` does."""
     server = GatewayHTTPServer((host, port), gateway)

@@ -12,7 +12,7 @@ the server with the jar's own `ServerRunner.createServerFromCommandLineArgs` (th
 all interfaces if that field or connector is ever missing. This is why a JDK (javac), not only a
 Java runtime, is required.
 
-`python -m tenantapi.local.dynamodb_local` installs it and prints the directory holding the jar.
+`python -m tenantapi_tools.local.dynamodb_local` installs it and prints the directory holding the jar.
 """
 
 from __future__ import annotations

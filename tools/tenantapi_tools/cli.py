@@ -11,17 +11,18 @@ import sys
 from typing import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
+from tenantapi.auth.console_keys import ConsoleKeySync
+from tenantapi.auth.keys import KeyStore
+from tenantapi.auth.role_store import RoleStore
+from tenantapi.auth.roles import ROLES
+from tenantapi.errors import ApiError
+from tenantapi.limits.buckets import BucketLimit
+from tenantapi.limits.limiter import set_workspace_limits, workspace_limits
+from tenantapi.storage.metadata_store import WorkspaceHead
+from tenantapi.usage_plans import set_plan
+from tenantapi.workspaces import create_workspace, find_workspace
 
-from .auth.console_keys import ConsoleKeySync
-from .auth.keys import KeyStore
-from .auth.role_store import RoleStore
-from .auth.roles import ROLES
-from .errors import ApiError
-from .storage.metadata_store import WorkspaceHead
-from .limits.buckets import BucketLimit
-from .limits.limiter import set_workspace_limits, workspace_limits
-from .usage_plans import set_plan
-from .workspaces import create_workspace, find_workspace
+from .local.template import template_usage_plans
 
 __all__ = ["main"]
 
@@ -41,7 +42,7 @@ def _workspace_create(args: argparse.Namespace) -> None:
 
 def _workspace_set_plan(args: argparse.Namespace) -> None:
     head = _workspace(args.workspace)
-    plan_id = set_plan(head, args.plan)
+    plan_id = set_plan(head, args.plan, local_plans=template_usage_plans())
     print(f"Workspace {head.name} is on usage plan {plan_id}.")
     changed = args.per_minute is not None or args.per_second is not None
     if changed:

@@ -16,7 +16,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from tenantapi.local.api_model import AuthorizerSpec
+from tenantapi_tools.local.api_model import AuthorizerSpec
 
 __all__ = [
     "AuthorizerDecision",

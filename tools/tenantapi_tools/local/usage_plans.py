@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 from fractions import Fraction
 
-from tenantapi.local.api_model import QuotaSpec, TemplateError, ThrottleSpec, UsagePlanSpec
+from tenantapi_tools.local.api_model import QuotaSpec, TemplateError, ThrottleSpec, UsagePlanSpec
 
 __all__ = ["Admission", "TokenBucket", "UsagePlanMeter", "quota_period_start"]
 

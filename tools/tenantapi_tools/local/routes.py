@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import unquote
 
-from tenantapi.local.api_model import RouteSpec, TemplateError
+from tenantapi_tools.local.api_model import RouteSpec, TemplateError
 
 __all__ = ["RouteMatch", "RouteTable"]
 

@@ -20,15 +20,15 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qsl
 
-from tenantapi.local import gateway_responses as responses
-from tenantapi.local.api_model import RestApiSpec, TemplateError, load_api_model
-from tenantapi.local.gateway_responses import GatewayResponseType, render_gateway_response
-from tenantapi.local.http_server import serve
-from tenantapi.local.lambda_runtime import FunctionError, FunctionTimeout, LocalFunction, WorkerPool
-from tenantapi.local.proxy_events import HttpRequest, MalformedProxyResponse, build_proxy_event, proxy_response
-from tenantapi.local.routes import RouteTable
-from tenantapi.local.token_authorizer import AuthorizerResult, TokenAuthorizer, Verdict
-from tenantapi.local.usage_plans import Admission, UsagePlanMeter
+from tenantapi_tools.local import gateway_responses as responses
+from tenantapi_tools.local.api_model import RestApiSpec, TemplateError, load_api_model
+from tenantapi_tools.local.gateway_responses import GatewayResponseType, render_gateway_response
+from tenantapi_tools.local.http_server import Response, serve
+from tenantapi_tools.local.lambda_runtime import FunctionError, FunctionTimeout, LocalFunction, WorkerPool
+from tenantapi_tools.local.proxy_events import HttpRequest, MalformedProxyResponse, build_proxy_event, proxy_response
+from tenantapi_tools.local.routes import RouteTable
+from tenantapi_tools.local.token_authorizer import AuthorizerResult, TokenAuthorizer, Verdict
+from tenantapi_tools.local.usage_plans import Admission, UsagePlanMeter
 
 __all__ = ["LocalGateway", "serve", "DEFAULT_USAGE_PLAN"]
 
@@ -40,7 +40,6 @@ MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 # API Gateway's default integration timeout for REST APIs (29 s).
 INTEGRATION_TIMEOUT_SECONDS = 29.0
 
-Response = tuple[int, list[tuple[str, str]], bytes]
 
 _VERDICT_RESPONSES: dict[Verdict, GatewayResponseType] = {
     Verdict.UNAUTHORIZED: responses.UNAUTHORIZED,

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["load_template", "resources_of_type", "DEFAULT_TEMPLATE"]
+__all__ = ["load_template", "resources_of_type", "template_usage_plans", "DEFAULT_TEMPLATE"]
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
 
@@ -58,3 +58,11 @@ def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str,
         for logical_id, resource in template.get("Resources", {}).items()
         if resource.get("Type") == resource_type
     }
+
+
+def template_usage_plans(path: str | Path = DEFAULT_TEMPLATE) -> frozenset[str] | None:
+    """The logical ids of the template's usage plans (the local gateway knows no other), or None
+    where there is no template (the CLI run against AWS from an installed package)."""
+    if not Path(path).exists():
+        return None
+    return frozenset(resources_of_type(load_template(path), "AWS::ApiGateway::UsagePlan"))

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tenantapi.local.api_model import FunctionSpec
+from tenantapi_tools.local.api_model import FunctionSpec
 
 __all__ = ["FunctionError", "FunctionTimeout", "LambdaContext", "LocalFunction", "WorkerPool"]
 

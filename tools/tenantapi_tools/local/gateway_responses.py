@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from tenantapi.local.api_model import GatewayResponseSpec
+from tenantapi_tools.local.api_model import GatewayResponseSpec
 
 __all__ = ["GatewayResponseType", "DEFAULT_TEMPLATE", "render_gateway_response"]
 

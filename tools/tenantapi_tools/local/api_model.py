@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tenantapi.local.template import load_template, resources_of_type
+from tenantapi_tools.local.template import load_template, resources_of_type
 
 __all__ = [
     "ApiModel",

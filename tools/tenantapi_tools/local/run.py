@@ -13,9 +13,10 @@ import sys
 import threading
 from pathlib import Path
 
-from ..auth.keys import KeyStore
-from ..usage_plans import UsageKeyPlans
-from ..workspaces import create_workspace, find_workspace
+from tenantapi.auth.keys import KeyStore
+from tenantapi.usage_plans import UsageKeyPlans
+from tenantapi.workspaces import create_workspace, find_workspace
+
 from .dynamodb_local import DynamoDBLocal, MissingTool, ensure_installed
 from .gateway import LocalGateway, serve
 from .tables import create_tables

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
-from tenantapi.local.routes import RouteMatch
+from tenantapi_tools.local.routes import RouteMatch
 
 __all__ = ["HttpRequest", "MalformedProxyResponse", "build_proxy_event", "proxy_response"]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tenantapi.config import settings
-from tenantapi.local.template import DEFAULT_TEMPLATE, load_template, resources_of_type
+
+from tenantapi_tools.local.template import DEFAULT_TEMPLATE, load_template, resources_of_type
 
 __all__ = ["TABLE_SETTINGS", "create_table_request", "create_tables", "table_names"]
 
