@@ -40,7 +40,7 @@ def client_sdk() -> Path:
     """The npm prefix holding twenty-client-sdk at CLIENT_SDK_VERSION, installed if missing."""
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
-        pytest.skip("npm (with node) is not installed: the twenty-client-sdk test needs it")
+        pytest.fail("npm (with node) is not installed: the twenty-client-sdk test needs it (make test requires both)")
     if _installed_version() != CLIENT_SDK_VERSION:
         SDK_PREFIX.mkdir(parents=True, exist_ok=True)
         command = [
