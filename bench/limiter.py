@@ -181,7 +181,7 @@ def section(cases: list[Case], concurrency: dict[str, Any]) -> str:
         START,
         "## Limiter",
         "",
-        "Per-workspace buckets of CONTRACT.md section 7 (`tenantapi.limits`), checked before every "
+        "Per-workspace buckets of `docs/api.md` §8.2 (`tenantapi.limits`), checked before every "
         "API-key request: one conditional UpdateItem of the workspace's `L#<workspaceId>` item holding both "
         "buckets. DynamoDB requests per check and time per check on DynamoDB Local "
         f"({platform.python_implementation()} {platform.python_version()}, {platform.machine()}; local JVM, "

@@ -24,7 +24,7 @@ __all__ = [
 
 Record = dict[str, Any]  # storage key -> value; "id" is the record id (kept in the sort key)
 
-# Field name -> storage key, in the order of Twenty's person (reference section 8.2) plus
+# Field name -> storage key, in the order of Twenty's person (docs/api.md §7.8) plus
 # custom fields of a typical CRM; 21 fields with the system fields.
 PERSON_FIELDS = {
     "name": "a1", "emails": "a2", "linkedinLink": "a3", "xLink": "a4", "jobTitle": "a5",

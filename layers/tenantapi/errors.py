@@ -1,6 +1,6 @@
 """The API's errors, one class per family, each carrying the contract's status and name.
 
-Every error body is `{"statusCode": n, "error": "<Name>", "messages": ["..."]}` (CONTRACT.md 3.5).
+Every error body is `{"statusCode": n, "error": "<Name>", "messages": ["..."]}` (docs/api.md §4.1).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Conflict(ApiError):
 
 
 class Forbidden(ApiError):
-    """A role lacks a permission (CONTRACT.md section 2)."""
+    """A role lacks a permission (docs/api.md §2.3)."""
 
     status_code = 403
     error = "FORBIDDEN"

@@ -1,4 +1,4 @@
-"""Logs and metrics of the functions (DESIGN.md section 6), with Powertools.
+"""Logs and metrics of the functions (README, "In the AWS console"), with Powertools.
 
 Traces (X-Ray, Powertools Tracer) are on when the template's `Tracing` parameter is Active.
 Logs are JSON, one line per event, with the API Gateway request id as correlation id and the

@@ -1,4 +1,4 @@
-"""Keys at the gateway: the contract's 401/403 bodies (CONTRACT.md section 2)."""
+"""Keys at the gateway: the contract's 401/403 bodies (docs/api.md §2.2)."""
 
 import uuid
 

@@ -1,4 +1,4 @@
-"""Core REST first cut: envelopes, pagination, errors (CONTRACT.md section 3)."""
+"""Core REST first cut: envelopes, pagination, errors (docs/api.md §3)."""
 
 import uuid
 

@@ -1,5 +1,5 @@
 """The same filters and orders as REST give the same records through GraphQL: one evaluator
-serves both (CONTRACT.md 3.1), and this holds it to that over real HTTP."""
+serves both (docs/api.md §3.2), and this holds it to that over real HTTP."""
 
 from __future__ import annotations
 

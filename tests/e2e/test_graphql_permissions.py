@@ -1,6 +1,6 @@
 """Role checks of core GraphQL over real HTTP, with a custom role made through the Metadata API:
 read for queries and relation fields, update for create/update/upsert, soft_delete for delete and
-restore, destroy for destroy (CONTRACT.md 2, 7); a refusal is FORBIDDEN."""
+restore, destroy for destroy (docs/api.md §2.3); a refusal is FORBIDDEN."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A change made through the Metadata API is in the core GraphQL schema on the very next request
-(CONTRACT.md 1): the schema is cached per (workspace, schemaVersion) and a change bumps the version."""
+(docs/api.md §1.2): the schema is cached per (workspace, schemaVersion) and a change bumps the version."""
 
 from __future__ import annotations
 

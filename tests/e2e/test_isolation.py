@@ -1,4 +1,4 @@
-"""A key of workspace B sees nothing of workspace A (CONTRACT.md section 2)."""
+"""A key of workspace B sees nothing of workspace A (docs/api.md §2.4)."""
 
 import uuid
 

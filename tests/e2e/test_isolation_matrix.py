@@ -1,4 +1,4 @@
-"""The isolation matrix (CONTRACT.md sections 2 and 7), over real HTTP through the local gateway.
+"""The isolation matrix (docs/api.md §2.3-2.4), over real HTTP through the local gateway.
 
 - Across workspaces: a key of workspace A reaches nothing of workspace B by any route, REST or
   GraphQL, core or metadata: no read, write, count, cursor or existence. An id of B is answered

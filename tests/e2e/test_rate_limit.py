@@ -1,4 +1,4 @@
-"""Rate limits over HTTP (CONTRACT.md section 7): the functions' exact per-workspace buckets and
+"""Rate limits over HTTP (docs/api.md §8.2-8.3): the functions' exact per-workspace buckets and
 the usage plans' gateway throttle, each answering 429 with the contract's body and headers.
 
 This module runs its own gateway, metering each usage key in its workspace's plan as `make run`

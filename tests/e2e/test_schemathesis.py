@@ -4,7 +4,7 @@ Each document is loaded from the running gateway for a fresh workspace (standard
 custom object with a field of every creatable type, so reads find data and the document covers
 every value schema). Every operation is called with what schemathesis generates from it, valid
 and invalid: no 5xx, every status, content type and body as the document declares, every 4xx in
-the contract's error body (CONTRACT.md 3.5). A second, positive pass binds the `{id}` path
+the contract's error body (docs/api.md §4.1). A second, positive pass binds the `{id}` path
 parameter, the bulk `filter` and a new field's object to items that exist, so updates, bulk
 operations and field creation are checked past the 404 a random id meets.
 

@@ -1,4 +1,4 @@
-"""Core REST: /rest/{namePlural}… for every active object (CONTRACT.md section 3).
+"""Core REST: /rest/{namePlural}… for every active object (docs/api.md §3).
 
 Routes, matched in Twenty's order: batch create, create one, find many, find one, restore (one
 and many), update (one and many; PUT is an alias of PATCH), delete (soft with

@@ -97,7 +97,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    # A 5xx is a bug (CONTRACT.md 3.5): log it with its traceback, answer without internals.
+    # A 5xx is a bug (docs/api.md §4.1): log it with its traceback, answer without internals.
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
         {"statusCode": 500, "error": "InternalServerErrorException", "messages": ["Internal server error"]},

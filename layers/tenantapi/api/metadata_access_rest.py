@@ -1,6 +1,6 @@
 """Metadata REST for keys and roles: /rest/metadata/apiKeys and /rest/metadata/roles.
 
-Envelopes as the rest of the Metadata REST API (CONTRACT.md section 6), named after the GraphQL
+Envelopes as the rest of the Metadata REST API (docs/api.md §7.1), named after the GraphQL
 operations:
 
     GET    /rest/metadata/apiKeys          {"data":{"apiKeys":[…]},"pageInfo":{…},"totalCount":n}

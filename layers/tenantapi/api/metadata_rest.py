@@ -1,4 +1,4 @@
-"""Metadata REST: /rest/metadata/objects and /rest/metadata/fields (CONTRACT.md section 6).
+"""Metadata REST: /rest/metadata/objects and /rest/metadata/fields (docs/api.md §7.1).
 
 Envelopes are Twenty's: list `{"data":{"objects":[…]},"pageInfo":{…},"totalCount":n}`, one
 `{"data":{"object":{…}}}`, writes `{"data":{"createOneObject":{…}}}` and so on; list cursors are

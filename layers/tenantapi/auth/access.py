@@ -1,6 +1,6 @@
 """Keys and roles of a workspace as the Metadata API manages them (REST and GraphQL alike).
 
-Who may do what (CONTRACT.md sections 6 and 7):
+Who may do what (docs/api.md §2.3, docs/access.md):
 - keys (list, read, create, change, revoke): the API_KEYS_AND_WEBHOOKS permission, as in
   Twenty; a key with a role that has canUpdateAllSettings can only be made by a caller whose
   role has it too, so key management never hands out more than settings access;

@@ -1,4 +1,4 @@
-"""The TOKEN authorizer's decision (DESIGN.md section 5).
+"""The TOKEN authorizer's decision (docs/api.md §2.1-2.2).
 
 A valid key gets an Allow for every route of the API (API Gateway caches one policy per token and
 reuses it across routes, so a per-route policy would refuse other routes at random), the

@@ -1,5 +1,5 @@
 """Roles a key can carry. Admin may do everything; Member works with records but changes no
-settings (CONTRACT.md section 7). Custom roles (role-wide and per-object permissions) extend this
+settings (docs/api.md §2.3). Custom roles (role-wide and per-object permissions) extend this
 model; every check goes through `Role.can` and the permission flags."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Core GraphQL (`POST /graphql`, CONTRACT.md section 5): each workspace's schema, generated from
+"""Core GraphQL (`POST /graphql`, docs/api.md §6): each workspace's schema, generated from
 its metadata at each schemaVersion.
 
 - `scalars`, `shared`: types every workspace shares, built once per process;

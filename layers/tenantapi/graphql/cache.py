@@ -1,4 +1,4 @@
-"""What the warm function keeps between requests (DESIGN.md 4):
+"""What the warm function keeps between requests (docs/PERFORMANCE.md, Core GraphQL):
 
 - the executable schema per (workspaceId, schemaVersion), in a bounded LRU: a request reads the
   workspace head anyway, and a change through the Metadata API bumps the version, so the very

@@ -1,4 +1,4 @@
-"""`POST /graphql`: the workspace's core GraphQL schema over HTTP (CONTRACT.md 5).
+"""`POST /graphql`: the workspace's core GraphQL schema over HTTP (docs/api.md §6).
 
 A request: the caller from the authorizer's context, the body `{query, variables,
 operationName}`, the workspace head (one consistent read) and the schema of its version (cached),

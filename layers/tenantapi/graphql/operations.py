@@ -1,4 +1,4 @@
-"""The root fields of one object, named as Twenty names them (reference 3.1) and answered by the
+"""The root fields of one object, named as Twenty names them (docs/api.md §6.1) and answered by the
 record service with the REST API's rules (batches of 60, filters mandatory for bulk changes,
 unique values, read-your-writes):
 
@@ -12,7 +12,7 @@ unique values, read-your-writes):
     destroyPerson(id: UUID!) / destroyPeople(filter: PersonFilterInput!)   hard delete
     restorePerson(id: UUID!) / restorePeople(filter: PersonFilterInput!)
 
-Permissions (CONTRACT.md 2, 7): read for queries, update for create/update/upsert, soft_delete
+Permissions (docs/api.md §2.3): read for queries, update for create/update/upsert, soft_delete
 for delete and restore, destroy for destroy. `person(filter)` with no match is null, as in
 Twenty; with several matches it is the first by id. Each root field carries its kind and object
 in `extensions["tenantapi"]`, which the pre-execution batch check reads (limits.py).

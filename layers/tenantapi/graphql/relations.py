@@ -1,4 +1,4 @@
-"""Relation fields of an object type (reference 3.4):
+"""Relation fields of an object type (docs/api.md §6.5):
 
 - MANY_TO_ONE `company: Company`, next to the join column `companyId: ID` the object type
   already has;

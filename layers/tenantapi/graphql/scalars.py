@@ -1,5 +1,5 @@
 """The core schema's scalars, as Twenty names them: UUID, DateTime, Date, JSON, RawJSON, BigFloat,
-Position and Cursor (reference 3.3).
+Position and Cursor (docs/api.md §6.6).
 
 They are declared as graphene scalars, the project's GraphQL layer, and turned once per process
 into the graphql-core types that every workspace's generated schema shares (graphene's own

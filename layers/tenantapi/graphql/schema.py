@@ -1,7 +1,7 @@
-"""`build_core_schema`: a workspace's core GraphQL schema (CONTRACT.md 5) from its metadata.
+"""`build_core_schema`: a workspace's core GraphQL schema (docs/api.md §6) from its metadata.
 
 Built directly with graphql-core types (graphene's own engine): graphene's class machinery costs
-about ten times more per type (DESIGN.md 4), and a workspace schema is rebuilt on every new
+several times more per type (docs/PERFORMANCE.md), and a workspace schema is rebuilt on every new
 schemaVersion. Shared types (scalars, primitive filters, composites, PageInfo) come from
 shared.py, built once per process; each object brings its own types (types.py), relation fields
 (relations.py) and root fields (operations.py).

@@ -5,8 +5,8 @@ inputs (`FullName`, `FullNameCreateInput`, `FullNameUpdateInput`, `FullNameFilte
 
 They hold nothing of a workspace, so they are built once per process and the same objects go
 into every schema: a type name maps to one object in a schema, and graphql-core types are not
-changed by the schemas that hold them. Names and operator sets follow Twenty (reference 3.3 and
-3.5); operators the engine does not evaluate (`regex`, `containsIlike`, ...) are left out, so
+changed by the schemas that hold them. Names and operator sets follow Twenty (docs/api.md §6.4 and
+§6.6); operators the engine does not evaluate (`regex`, `containsIlike`, ...) are left out, so
 the schema never offers what would only fail.
 """
 

@@ -3,7 +3,7 @@
 enums of its SELECT, MULTI_SELECT and RATING fields (`OpportunityStageEnum`, with its filter
 `OpportunityStageEnumFilter`).
 
-Field types follow Twenty's type mapper (reference 3.3): `id: UUID!`, a join column `companyId: ID`
+Field types follow Twenty's type mapper (docs/api.md §6): `id: UUID!`, a join column `companyId: ID`
 (filtered with `IDFilter`), TEXT String, NUMBER Int/Float per `settings.dataType` (bigint as
 BigFloat), NUMERIC BigFloat, DATE Date, DATE_TIME DateTime, composites as the shared composite
 types. Only active fields appear (the object's shape lists them). Outputs are nullable except

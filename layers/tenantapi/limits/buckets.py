@@ -1,4 +1,4 @@
-"""Twenty's per-workspace token buckets as pure arithmetic (CONTRACT.md section 7).
+"""Twenty's per-workspace token buckets as pure arithmetic (docs/api.md §8.2).
 
 Twenty keeps, per workspace, two buckets that each give one token per request: 100 tokens per
 60,000 ms and 100 per 1,000 ms. At time t a bucket holds

@@ -1,4 +1,4 @@
-"""ASGI middleware: one token per API-key request, before the app runs (CONTRACT.md section 7).
+"""ASGI middleware: one token per API-key request, before the app runs (docs/api.md §8.2).
 
 Twenty throttles only API-key traffic, per workspace; here that is every request that carries the
 authorizer's context with a `workspaceId` (API Gateway passes it in `requestContext.authorizer`,

@@ -1,4 +1,4 @@
-"""The pieces of a rate-limited answer: Twenty's newest 429 body and headers (CONTRACT.md section 7).
+"""The pieces of a rate-limited answer: Twenty's newest 429 body and headers (docs/api.md §8.2).
 
 REST gets `{"statusCode":429,"error":"RATE_LIMITED","messages":[...],"limit":…,"remaining":0,
 "retryAfterSeconds":n}`; GraphQL (/graphql, /metadata) gets the same facts as one GraphQL error

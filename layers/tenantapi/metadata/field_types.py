@@ -1,4 +1,4 @@
-"""Field types of CONTRACT.md section 4 and the sub-fields of the composite ones."""
+"""Field types of docs/api.md §5 and the sub-fields of the composite ones."""
 
 from __future__ import annotations
 

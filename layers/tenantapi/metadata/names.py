@@ -1,4 +1,4 @@
-"""Names of objects and fields: Twenty's naming rules (reference section 4.3).
+"""Names of objects and fields: Twenty's naming rules (docs/api.md §7.3).
 
 A name (`nameSingular`, `namePlural`, a field's `name`) becomes part of the public API: routes,
 GraphQL types and record keys. The rules, checked in Twenty's order:

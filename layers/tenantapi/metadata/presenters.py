@@ -1,5 +1,5 @@
 """Definitions as the Metadata API shows them: Twenty's `Object` and `Field` outputs
-(reference 4.1). Storage details (storage keys, index slots, counters) are never shown."""
+(docs/api.md §7.1). Storage details (storage keys, index slots, counters) are never shown."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rules of the data model, as pure planners (reference section 4, CONTRACT.md section 6).
+"""The rules of the data model, as pure planners (docs/api.md §7).
 
 A planner takes the workspace's schema and one of Twenty's camelCase inputs and returns a
 `SchemaChange` (definitions to put and delete, records to purge, values to clear), or raises

@@ -1,7 +1,7 @@
 """Planners for fields: create (relations create both sides), update, delete.
 
-Inputs are Twenty's CreateFieldInput and UpdateFieldInput (reference 4.1); the rules are those of
-reference 4.3-4.5 and CONTRACT.md section 6.
+Inputs are Twenty's CreateFieldInput and UpdateFieldInput (docs/api.md §7.1); the rules
+are those of docs/api.md §7.3 and §7.5-7.7.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Planners for objects: create (with the system fields and the `name` field), update, delete.
 
-Inputs are Twenty's CreateObjectInput and UpdateObjectPayload (reference 4.1); the rules are those
-of reference 4.3-4.4 and CONTRACT.md section 6.
+Inputs are Twenty's CreateObjectInput and UpdateObjectPayload (docs/api.md §7.1); the rules are
+those of docs/api.md §7.3, §7.4 and §7.7.
 """
 
 from __future__ import annotations

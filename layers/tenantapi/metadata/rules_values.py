@@ -1,5 +1,5 @@
 """The type-dependent parts of a field definition: its type, options, defaultValue, settings
-and isUnique (reference section 4.5). Each check takes the input value and returns the value
+and isUnique (docs/api.md §7.5). Each check takes the input value and returns the value
 to store, or raises BadRequest naming the input key and the rule."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ UNIQUE_TYPES = frozenset(
 # Types that can name a record (an object's labelIdentifierFieldMetadataId).
 LABEL_IDENTIFIER_TYPES = frozenset({FieldType.TEXT, FieldType.FULL_NAME, FieldType.NUMBER, FieldType.UUID})
 
-# Twenty types this engine does not implement (newest list of reference 4.5, plus older ones).
+# Twenty types this engine does not implement (docs/api.md §7.5), newest and older.
 _UNSUPPORTED_TYPES = ("FILES", "MORPH_RELATION", "TS_VECTOR", "RICH_TEXT_V2", "EMAIL", "PHONE", "LINK", "FIELD_PATH")
 # Types whose values only the server writes: they exist as system fields (createdBy, position).
 _SERVER_MANAGED_TYPES = frozenset({FieldType.ACTOR, FieldType.POSITION})
@@ -172,7 +172,7 @@ def _is_quoted(value: Any) -> bool:
 
 
 def check_default_value(field_type: FieldType, value: Any, options: list[dict[str, Any]] | None) -> Any:
-    """The defaultValue to store (reference 4.5: SQL-literal quoting for text-like values)."""
+    """The defaultValue to store (docs/api.md §7.5: SQL-literal quoting for text-like values)."""
     if value is None:
         return None
 

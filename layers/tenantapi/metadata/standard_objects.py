@@ -1,4 +1,4 @@
-"""The standard objects every new workspace holds (CONTRACT.md section 6, reference section 8):
+"""The standard objects every new workspace holds (docs/api.md §7.8):
 company, person, opportunity, note, task, noteTarget, taskTarget and workspaceMember.
 
 They are built with the planners' own building blocks (system fields, storage keys, index

@@ -1,4 +1,4 @@
-"""Per-workspace OpenAPI 3.1 documents of the core and metadata REST APIs (CONTRACT.md section 1)."""
+"""Per-workspace OpenAPI 3.1 documents of the core and metadata REST APIs (docs/api.md §1.3)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The core OpenAPI document of a workspace: the REST routes of `api.core_rest` for every active
-object, with the bodies and envelopes they really take and return (reference 6.1, CONTRACT.md 3).
+object, with the bodies and envelopes they really take and return (docs/api.md §1.3, §3).
 
 Names follow Twenty's newest generator: paths `/{namePlural}`, `/batch/{namePlural}`,
 `/{namePlural}/{id}`; operationIds `findManyPeople`, `createOnePerson`, `UpdateOnePerson`…; tags
@@ -290,7 +290,7 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
                 description=f"**depth** can be provided to request your **{singular}**",
             ),
             "patch": update_one,
-            # PUT is Twenty's legacy alias of PATCH (reference 2.1, route 10).
+            # PUT is Twenty's legacy alias of PATCH (docs/api.md §3.1).
             "put": {**update_one, "summary": f"Update One {singular} (PUT alias of PATCH)",
                     "operationId": f"putOne{cap_singular}"},
             "delete": operation(

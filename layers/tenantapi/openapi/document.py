@@ -1,5 +1,5 @@
 """What the core and metadata OpenAPI documents share: the base document, the error responses,
-the pagination parameters and the envelopes (reference section 6.1, CONTRACT.md sections 2-3).
+the pagination parameters and the envelopes (docs/api.md §1.3, §3 and §4).
 
 Documents are built without a server URL and cached per schema version; `with_server` binds one
 to the URL a request came in on, copying only the few top-level entries that hold it.
@@ -101,7 +101,7 @@ def json_content(schema: JsonSchema) -> dict[str, Any]:
 
 
 def _error_body(status: int, error: str, message: str, extra: dict[str, JsonSchema] | None = None) -> JsonSchema:
-    """The contract's error body (CONTRACT.md 3.5), with an example of the status."""
+    """The contract's error body (docs/api.md §4.1), with an example of the status."""
     properties: dict[str, JsonSchema] = {
         "statusCode": {"type": "integer"},
         "error": {"type": "string"},

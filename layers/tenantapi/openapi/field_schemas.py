@@ -1,4 +1,4 @@
-"""JSON Schemas (OpenAPI 3.1 dialect) of record values, one per field type (CONTRACT.md section 4).
+"""JSON Schemas (OpenAPI 3.1 dialect) of record values, one per field type (docs/api.md §5).
 
 Inputs describe what `records.values.check_values` accepts; outputs describe what
 `RecordService.present` returns. The two differ where the engine is lenient on input (NUMERIC and

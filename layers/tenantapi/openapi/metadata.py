@@ -1,5 +1,5 @@
 """The metadata OpenAPI document: `/objects`, `/objects/{id}`, `/fields`, `/fields/{id}` as
-`api.metadata_rest` serves them (reference 4.1-4.2, CONTRACT.md 6).
+`api.metadata_rest` serves them (docs/api.md §7.1).
 
 Request bodies are Twenty's CreateObjectInput, UpdateObjectPayload, CreateFieldInput and
 UpdateFieldInput (flat camelCase, as the planners in `metadata.rules_*` accept them); responses
@@ -23,7 +23,7 @@ _MEMO_KEY = ("openapi", "metadata")
 _METADATA_LIMIT = 1000
 # Field types a client may create: ACTOR and POSITION exist as system fields only (rules_values).
 _CREATABLE_TYPES = [t.value for t in FieldType if t not in (FieldType.ACTOR, FieldType.POSITION)]
-# Names of objects and fields (reference 4.3): camelCase, 1..63 characters.
+# Names of objects and fields (docs/api.md §7.3): camelCase, 1..63 characters.
 _NAME: JsonSchema = {"type": "string", "pattern": "^[a-z][a-zA-Z0-9]*$", "minLength": 1, "maxLength": 63}
 _LABEL: JsonSchema = {"type": "string", "minLength": 1}
 _TEXT: JsonSchema = {"type": ["string", "null"]}
@@ -56,7 +56,7 @@ def _workspace_document(schema: WorkspaceSchema) -> dict[str, Any]:
         "schemas": {**_object_schemas(), **_field_schemas()},
         "parameters": {
             "idPath": dict(ID_PATH),
-            # Metadata cursors are item ids (reference 2.5).
+            # Metadata cursors are item ids (docs/api.md §7.1).
             **pagination_parameters(default_limit=_METADATA_LIMIT, max_limit=_METADATA_LIMIT, cursor_format="uuid"),
         },
     }

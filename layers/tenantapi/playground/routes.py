@@ -37,7 +37,7 @@ def _graphql_is_post() -> Response:
 
 
 def _not_installed(missing: AssetsMissing) -> Response:
-    # A deployment without its assets: say what to do, never a 5xx (CONTRACT.md 3.5).
+    # A deployment without its assets: say what to do, never a 5xx (docs/api.md §4.1).
     logger.warning("%s", missing)
     return _not_found(AssetsMissing.public_message)
 

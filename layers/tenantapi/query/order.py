@@ -1,5 +1,5 @@
 """Ordering: `[{"field": "DescNullsLast"}, {"name": {"lastName": "AscNullsFirst"}}]` compiled to
-terms, with `id` always the last tie-breaker (CONTRACT.md 3.2), and sort keys for records."""
+terms, with `id` always the last tie-breaker (docs/api.md §3.3), and sort keys for records."""
 
 from __future__ import annotations
 

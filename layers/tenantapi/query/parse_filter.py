@@ -6,7 +6,7 @@
     path       := name ("." name)*
 
 `and(a[eq]:1,not(b.c[in]:["x","y"]))` gives `{"and": [{"a": {"eq": "1"}}, {"not": {"b": {"c":
-{"in": ["x", "y"]}}}}]}` (CONTRACT.md 3.1; Twenty's parse-filter.util.spec.ts). Values stay
+{"in": ["x", "y"]}}}}]}` (docs/api.md §3.2; Twenty's parse-filter.util.spec.ts). Values stay
 strings, as in Twenty's metadata-free REST parser: the filter compiler coerces them by field type.
 
 Quotes are recognised where a value or a list item starts (after `:`, `[` or `,`), so a quoted

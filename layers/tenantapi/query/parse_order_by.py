@@ -5,7 +5,7 @@
     path     := name ("." name)*
 
 `field,field2[DescNullsLast],name.lastName[AscNullsLast]` gives `[{"field": "AscNullsFirst"},
-{"field2": "DescNullsLast"}, {"name": {"lastName": "AscNullsLast"}}]` (CONTRACT.md 3.2; Twenty's
+{"field2": "DescNullsLast"}, {"name": {"lastName": "AscNullsLast"}}]` (docs/api.md §3.3; Twenty's
 parse-order-by-rest-request-common.util.ts). The `id` tie-breaker is the planner's to add.
 """
 

@@ -1,4 +1,4 @@
-"""The small REST query parameters: limit, depth, fields, boolean flags and cursors (CONTRACT.md 3).
+"""The small REST query parameters: limit, depth, fields, boolean flags and cursors (docs/api.md §3.5).
 
 Each takes the raw query-string value (None when absent) and returns plain data. `filter` and
 `order_by` have their own modules.
@@ -22,10 +22,10 @@ __all__ = [
     "parse_cursors",
 ]
 
-# Twenty's newest OpenAPI text: default 60, at most 200 (reference 2.5).
+# Twenty's newest OpenAPI text: default 60, at most 200 (docs/api.md §3.4).
 DEFAULT_LIMIT = 60
 MAX_LIMIT = 200
-# Twenty's newest parse-depth-rest-request: 0 or 1, 0 when absent (reference 2.7).
+# Twenty's newest parse-depth-rest-request: 0 or 1, 0 when absent (docs/api.md §3.8).
 DEPTHS = (0, 1)
 
 _DIGITS = re.compile(r"[0-9]+")

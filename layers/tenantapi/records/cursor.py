@@ -1,4 +1,4 @@
-"""Opaque, tamper-evident cursors (CONTRACT.md 3.3).
+"""Opaque, tamper-evident cursors (docs/api.md §3.4).
 
 A cursor carries the sort values of a record and an HMAC over them and over the query it came
 from (filter and order), with the workspace's secret: a cursor edited by hand, taken from another

@@ -1,6 +1,6 @@
 """Field default values. Twenty writes defaults as SQL-like literals: "'NEW'" for the text NEW,
 "''" for an empty string, "now" and "uuid" for generated values, and composites as a map of such
-literals (reference section 4.5)."""
+literals (docs/api.md §7.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a REST response shows of each record: `depth` (0 or 1) and `fields` (CONTRACT.md 3).
+"""What a REST response shows of each record: `depth` (0 or 1) and `fields` (docs/api.md §3.8).
 
 At depth 1 a MANY_TO_ONE relation embeds its record (`company: {...}`), loaded for the whole page
 with one BatchGetItem per target object, and a ONE_TO_MANY relation embeds its first 60 records

@@ -122,7 +122,7 @@ class RecordService:
 
     def _upsert_match(self, pk: str, shape: ObjectShape, body: dict[str, Any]) -> dict[str, Any] | None:
         """The live record an upsert updates: the one with the body's id, else the one holding one
-        of the body's unique values (CONTRACT.md 3.4)."""
+        of the body's unique values (docs/api.md §3.6)."""
         deleted_key = shape.storage_key("deletedAt")
         if body.get("id") is not None:
             record = self.store.get(pk, normalise_uuid(body["id"], "id"))

@@ -1,4 +1,4 @@
-"""Checking and normalising record values against their field types (CONTRACT.md section 4).
+"""Checking and normalising record values against their field types (docs/api.md §5).
 
 Pure: takes the object's field definitions and a JSON body, returns the values to store keyed by
 field, or raises BadRequest naming the field. Nothing is stored unless the whole body is valid.
@@ -21,7 +21,7 @@ from ..metadata.rules_common import json_type
 
 __all__ = ["WritableFields", "check_values", "check_field_value", "normalise_uuid", "parse_datetime", "SERVER_SET_FIELDS"]
 
-# Set by the server on every write (CONTRACT.md 3.4); a client may give createdAt and
+# Set by the server on every write (docs/api.md §3.6); a client may give createdAt and
 # createdBy.source on create only, as imports do.
 SERVER_SET_FIELDS = ("updatedAt", "deletedAt")
 

@@ -1,5 +1,5 @@
 """The DynamoDB capacity an invocation consumes, for its `ConsumedReadCapacityUnits` and
-`ConsumedWriteCapacityUnits` metrics (DESIGN.md section 6).
+`ConsumedWriteCapacityUnits` metrics (observability.py).
 
 Two botocore event hooks on the process's DynamoDB client: one asks every data-plane call for its
 consumed capacity (`ReturnConsumedCapacity: TOTAL`, free of charge), the other adds what each

@@ -5,7 +5,7 @@ A slot value is `<state><null flag><encoded value>\\x01<record id>`:
 - null flag "0" for null, "1" followed by the encoded value otherwise: nulls sort first;
 - U+0001 sorts below every character an encoded value holds, so a value that is a prefix of
   another sorts first and `begins_with(<state>1<value>\\x01)` is an exact equality;
-- the record id makes the key unique and is the `id` tie-breaker of CONTRACT.md 3.2.
+- the record id makes the key unique and is the `id` tie-breaker of docs/api.md §3.3.
 DynamoDB compares string keys by their UTF-8 bytes, which is code point order.
 """
 

@@ -2,7 +2,7 @@
 
 With ApiKeySourceType AUTHORIZER, API Gateway meters a request against the usage plan holding
 the API key whose *value* the authorizer returned as usageIdentifierKey, so the key is created
-with the workspace's usage key as its value (DESIGN.md section 5).
+with the workspace's usage key as its value (docs/api.md §8.3).
 """
 
 from __future__ import annotations

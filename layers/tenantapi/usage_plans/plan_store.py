@@ -1,6 +1,6 @@
 """Which usage plan a workspace is on, and which workspace a usage key belongs to.
 
-Metadata table items (DESIGN.md section 5):
+Metadata table items (docs/api.md §8.3):
     pk = "UK#<usageKey>",   sk = "#USAGEKEY"   workspaceId, and apiKeyId once API Gateway has the key
     pk = "W#<workspaceId>", sk = "#HEAD"       the head's optional `plan`: the usage plan id (on AWS)
                                                or logical id (locally); absent means the default plan

@@ -1,4 +1,4 @@
-"""Metadata GraphQL (`POST /metadata`, CONTRACT.md section 6): Twenty's metadata schema for
+"""Metadata GraphQL (`POST /metadata`, docs/api.md §7.2): Twenty's metadata schema for
 objects and fields, over the same rules and service as the Metadata REST API.
 
 - `schema`: the root fields and the executable schema (built once, the same for every workspace);

@@ -49,7 +49,7 @@ class Presented(dict):  # type: ignore[type-arg]
 
 def _with_derived(schema: WorkspaceSchema, data: dict[str, Any]) -> dict[str, Any]:
     # Twenty's universalIdentifier names a definition across workspaces; here every definition
-    # is its workspace's own, so its id serves. A workspace is one application (CONTRACT.md section 5).
+    # is its workspace's own, so its id serves. A workspace is one application (docs/api.md §6.8).
     data.setdefault("universalIdentifier", data["id"])
     data.setdefault("applicationId", schema.workspace_id)
     return data
