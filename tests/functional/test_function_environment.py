@@ -4,7 +4,6 @@ process (function_environment.py)."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,7 @@ from tenantapi_tools.local.gateway import LocalGateway
 from tenantapi_tools.local.tables import table_names
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE, TemplateError
 
-REPOSITORY = DEFAULT_TEMPLATE.parent
-
-
-def template_copy(directory: Path, *replacements: tuple[str, str]) -> Path:
-    """template.yaml with each (pattern, replacement) applied once, written to `directory`; the
-    functions' code stays where it is (CodeUri made absolute)."""
-    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8").replace("CodeUri: functions/", f"CodeUri: {REPOSITORY}/functions/")
-    for pattern, replacement in replacements:
-        text, count = re.subn(pattern, replacement, text, count=1)
-        assert count == 1, f"{pattern!r} is not in template.yaml"
-    path = directory / "template.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from ..template_support import REPOSITORY, template_copy
 
 
 def test_each_function_gets_the_globals_and_its_own_variables_resolved() -> None:
