@@ -198,6 +198,14 @@ def test_authorizer_ttl_override_replaces_reauthorize_every(clock: FakeClock) ->
         assert invocation_of(call(gateway, "GET", "/rest/people")) == 2
 
 
+def test_the_stage_is_the_templates_stage_name_overrides_included(clock: FakeClock) -> None:
+    overrides = {"StageName": "dev"}
+    with LocalGateway(FIXTURE_TEMPLATE, clock=clock, key_plans=PLANS.get, parameter_overrides=overrides) as gateway:
+        context = event_of(call(gateway, "GET", "/rest/people"))["requestContext"]
+    assert (context["stage"], context["path"]) == ("dev", "/dev/rest/people")
+    assert "/dev/GET/rest/people" in context["authorizer"]["methodArn"]
+
+
 # API keys and usage plans
 
 

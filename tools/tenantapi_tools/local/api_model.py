@@ -41,6 +41,8 @@ IMPLICIT_API = "ServerlessRestApi"
 # Lambda's default function timeout and memory when the template sets none.
 _LAMBDA_DEFAULT_TIMEOUT = 3.0
 _LAMBDA_DEFAULT_MEMORY = 128
+# The stage SAM deploys its implicit API to.
+_SAM_IMPLICIT_STAGE = "Prod"
 # SAM's default ReauthorizeEvery for Lambda authorizers.
 _SAM_DEFAULT_REAUTHORIZE_EVERY = 300.0
 
@@ -108,6 +110,7 @@ class UsagePlanSpec:
 class RestApiSpec:
     logical_id: str
     api_id: str  # the id that appears in ARNs and in requestContext.apiId
+    stage_name: str  # the stage it is deployed to (StageName; SAM's implicit API: "Prod")
     api_key_source: str  # HEADER | AUTHORIZER
     authorizers: Mapping[str, AuthorizerSpec]
     gateway_responses: Mapping[str, GatewayResponseSpec]
@@ -316,6 +319,7 @@ def _api_spec(logical_id: str, props: Mapping[str, Any], template: Mapping[str, 
     return RestApiSpec(
         logical_id=logical_id,
         api_id=_api_id(logical_id),
+        stage_name=str(resolver.value(props.get("StageName", _SAM_IMPLICIT_STAGE), f"{logical_id}.StageName")),
         api_key_source=str(resolver.value(props.get("ApiKeySourceType", "HEADER"), f"{logical_id}.ApiKeySourceType")),
         authorizers=authorizers,
         gateway_responses=responses,

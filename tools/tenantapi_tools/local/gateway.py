@@ -71,14 +71,14 @@ class LocalGateway:
         self,
         template_path: str | Path,
         *,
-        stage: str = "prod",
         parameter_overrides: Mapping[str, str] | None = None,
         key_plans: Callable[[str], str | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`parameter_overrides` (parameter name -> value) replace the template's defaults, as
         `sam deploy --parameter-overrides` does, for the gateway and the functions alike: e.g.
-        {"AuthorizerTtlSeconds": "0"} turns the authorizer cache off.
+        {"AuthorizerTtlSeconds": "0"} turns the authorizer cache off, {"StageName": "dev"} serves
+        the stage "dev".
 
         `key_plans` says which usage plan (logical id) an API key value is attached to, which the
         template cannot say since keys are created at run time; by default every key is in
@@ -89,7 +89,6 @@ class LocalGateway:
         """
         self.model = load_api_model(template_path, parameter_overrides=parameter_overrides)
         self.environment = ProcessEnvironment(process_environment(self.model.functions))
-        self.stage = stage
         self._routes = RouteTable(self.model.routes)
         self._pool = WorkerPool()
         self._functions = {fid: LocalFunction(spec, self._pool) for fid, spec in self.model.functions.items()}
@@ -148,16 +147,17 @@ class LocalGateway:
 
     def _respond(self, request: HttpRequest, request_id: str, extended_id: str) -> Response:
         lower = {name.lower(): value for name, value in request.headers}
+        api = self._fallback_api
+        stage = api.stage_name if api else ""
         variables: dict[str, str | None] = {
             "requestId": request_id,
             "extendedRequestId": extended_id,
-            "stage": self.stage,
+            "stage": stage,
             "httpMethod": request.method,
-            "path": f"/{self.stage}{request.path}",
+            "path": f"/{stage}{request.path}",
             "identity.sourceIp": request.source_ip,
             "identity.userAgent": lower.get("user-agent"),
         }
-        api = self._fallback_api
 
         def refuse(response_type: GatewayResponseType) -> Response:
             customised = api.gateway_responses if api else {}
@@ -170,8 +170,9 @@ class LocalGateway:
             return refuse(responses.MISSING_AUTHENTICATION_TOKEN)
         route = match.route
         api = self.model.apis[route.api_logical_id]
-        variables.update({"apiId": api.api_id, "resourcePath": route.path})
-        method_arn = f"arn:aws:execute-api:{_REGION}:{_ACCOUNT}:{api.api_id}/{self.stage}/{request.method}/{request.path.lstrip('/')}"
+        stage = api.stage_name
+        variables.update({"apiId": api.api_id, "resourcePath": route.path, "stage": stage, "path": f"/{stage}{request.path}"})
+        method_arn = f"arn:aws:execute-api:{_REGION}:{_ACCOUNT}:{api.api_id}/{stage}/{request.method}/{request.path.lstrip('/')}"
 
         try:
             authorized = self._authorize(api, route.authorizer, lower, method_arn, variables)
@@ -182,7 +183,7 @@ class LocalGateway:
         event = build_proxy_event(
             request._replace(headers=_forwarded(request, lower)),
             match,
-            stage=self.stage,
+            stage=stage,
             api_id=api.api_id,
             request_id=request_id,
             extended_request_id=extended_id,
