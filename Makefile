@@ -67,7 +67,9 @@ test: install template browser
 	@$(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
 
-# PORT, DDB_PORT and AUTHORIZER_TTL_SECONDS reach the server from the environment or `make run PORT=...`.
+# PORT and DDB_PORT (the local stack's own) and PARAMETER_OVERRIDES (template.yaml's parameters, as
+# `sam deploy --parameter-overrides` takes them) reach the server from the environment or
+# `make run PORT=... PARAMETER_OVERRIDES="AuthorizerTtlSeconds=0 RateLimitPerMinute=500"`.
 run: install
 	$(PY) -m tenantapi_tools.local.run
 

@@ -29,7 +29,7 @@ class Tenant:
 
 @pytest.fixture(scope="session")
 def gateway_url(dynamodb_local) -> Iterator[str]:
-    gateway = LocalGateway(DEFAULT_TEMPLATE, authorizer_ttl=0)
+    gateway = LocalGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"})
     server = serve(gateway, "127.0.0.1", 0)
     try:
         yield server.url

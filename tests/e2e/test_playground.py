@@ -73,7 +73,7 @@ class RecordingGateway(LocalGateway):
 
 @pytest.fixture(scope="module")
 def gateway(dynamodb_local: Any) -> Iterator[tuple[RecordingGateway, str]]:
-    recording = RecordingGateway(DEFAULT_TEMPLATE, authorizer_ttl=0)
+    recording = RecordingGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"})
     server = serve(recording, "127.0.0.1", 0)
     try:
         yield recording, server.url

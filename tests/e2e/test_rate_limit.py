@@ -36,7 +36,7 @@ RATE_LIMITED_BODY = {
 
 @pytest.fixture(scope="module")
 def url(dynamodb_local) -> Iterator[str]:
-    gateway = LocalGateway(DEFAULT_TEMPLATE, authorizer_ttl=0, key_plans=UsageKeyPlans())
+    gateway = LocalGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"}, key_plans=UsageKeyPlans())
     server = serve(gateway, "127.0.0.1", 0)
     try:
         yield server.url

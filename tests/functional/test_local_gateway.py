@@ -183,17 +183,27 @@ def test_authorizer_answer_is_cached_per_token_for_reauthorize_every(gateway: Lo
 
 
 def test_authorizer_ttl_zero_calls_the_authorizer_on_every_request(clock: FakeClock) -> None:
-    with LocalGateway(FIXTURE_TEMPLATE, clock=clock, key_plans=PLANS.get, authorizer_ttl=0) as gateway:
+    overrides = {"AuthorizerTtlSeconds": "0"}
+    with LocalGateway(FIXTURE_TEMPLATE, clock=clock, key_plans=PLANS.get, parameter_overrides=overrides) as gateway:
         assert [invocation_of(call(gateway, "GET", "/rest/people")) for _ in range(3)] == [1, 2, 3]
 
 
 def test_authorizer_ttl_override_replaces_reauthorize_every(clock: FakeClock) -> None:
-    with LocalGateway(FIXTURE_TEMPLATE, clock=clock, key_plans=PLANS.get, authorizer_ttl=5) as gateway:
+    overrides = {"AuthorizerTtlSeconds": "5"}
+    with LocalGateway(FIXTURE_TEMPLATE, clock=clock, key_plans=PLANS.get, parameter_overrides=overrides) as gateway:
         assert invocation_of(call(gateway, "GET", "/rest/people")) == 1
         clock.advance(4.9)
         assert invocation_of(call(gateway, "GET", "/rest/people")) == 1
         clock.advance(0.1)
         assert invocation_of(call(gateway, "GET", "/rest/people")) == 2
+
+
+def test_the_stage_is_the_templates_stage_name_overrides_included(clock: FakeClock) -> None:
+    overrides = {"StageName": "dev"}
+    with LocalGateway(FIXTURE_TEMPLATE, clock=clock, key_plans=PLANS.get, parameter_overrides=overrides) as gateway:
+        context = event_of(call(gateway, "GET", "/rest/people"))["requestContext"]
+    assert (context["stage"], context["path"]) == ("dev", "/dev/rest/people")
+    assert "/dev/GET/rest/people" in context["authorizer"]["methodArn"]
 
 
 # API keys and usage plans

@@ -87,3 +87,29 @@ def test_each_invocation_reports_the_dynamodb_capacity_its_calls_consumed(capsys
     assert {"ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits"} <= metrics
     values = {k: v for blob in emf for k, v in blob.items() if k.startswith("Consumed")}
     assert values == {"ConsumedReadCapacityUnits": [2.5], "ConsumedWriteCapacityUnits": [1.0]}
+
+
+def test_with_metrics_disabled_nothing_is_recorded_or_printed_and_enabled_metrics_keep_the_cold_start(capsys, monkeypatch):
+    from aws_lambda_powertools.metrics.provider import cold_start
+
+    from tenantapi.observability import count
+
+    @instrumented
+    def handler(event, context):
+        count("Served")
+        return {"statusCode": 200}
+
+    observability.metrics.clear_metrics()  # what earlier tests' invocations left unflushed
+    monkeypatch.setattr(cold_start, "is_cold_start", True)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    capsys.readouterr()
+    # Powertools prints the cold-start metric, and a metric's 100 values, even when disabled.
+    for _ in range(105):
+        handler(EVENT, _Context())
+    assert '"_aws"' not in capsys.readouterr().out
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # on Lambda
+    handler(EVENT, _Context())
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [blob["ColdStart"] for blob in emf if "ColdStart" in blob] == [[1.0]]
+    assert [blob["Served"] for blob in emf if "Served" in blob] == [[1.0]], "nothing is kept from disabled invocations"

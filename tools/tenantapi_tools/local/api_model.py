@@ -2,8 +2,11 @@
 
 Routes come from `AWS::Serverless::Function` events of `Type: Api`; authorizers, gateway responses
 and key settings from the `AWS::Serverless::Api` they point at (merged over `Globals.Api`); usage
-plans from `AWS::ApiGateway::UsagePlan` resources whose `ApiStages` name that API. Everything here
-is data: nothing is imported or invoked.
+plans from `AWS::ApiGateway::UsagePlan` resources whose `ApiStages` name that API; each function's
+settings, environment and layers from its properties merged over `Globals.Function` as SAM merges
+them. Intrinsics are resolved by intrinsics.Resolver with the template's parameter values (their
+defaults, or overrides as `sam deploy --parameter-overrides` gives them). Everything here is data:
+nothing is imported or invoked.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tenantapi_tools.local.template import load_template, resources_of_type
+from tenantapi_tools.local.intrinsics import Resolver, function_arn
+from tenantapi_tools.local.tables import table_names
+from tenantapi_tools.local.template import TemplateError, load_template, resources_of_type
 
 __all__ = [
     "ApiModel",
@@ -36,20 +41,10 @@ IMPLICIT_API = "ServerlessRestApi"
 # Lambda's default function timeout and memory when the template sets none.
 _LAMBDA_DEFAULT_TIMEOUT = 3.0
 _LAMBDA_DEFAULT_MEMORY = 128
+# The stage SAM deploys its implicit API to.
+_SAM_IMPLICIT_STAGE = "Prod"
 # SAM's default ReauthorizeEvery for Lambda authorizers.
 _SAM_DEFAULT_REAUTHORIZE_EVERY = 300.0
-# Values that CloudFormation pseudo parameters resolve to locally.
-_PSEUDO_PARAMETERS = {
-    "AWS::Region": "us-east-1",
-    "AWS::AccountId": "123456789012",
-    "AWS::StackName": "local",
-    "AWS::Partition": "aws",
-    "AWS::URLSuffix": "amazonaws.com",
-}
-
-
-class TemplateError(ValueError):
-    """The template asks for something this emulation cannot do faithfully."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +55,9 @@ class FunctionSpec:
     runtime: str
     timeout_seconds: float
     memory_mb: int
+    # Environment.Variables as Lambda gives them to the function: Globals' and its own, resolved.
+    environment: Mapping[str, str] = field(default_factory=dict)
+    layers: tuple[str, ...] = ()  # as resolved: a layer of this template is its logical id
 
 
 @dataclass(frozen=True)
@@ -112,6 +110,7 @@ class UsagePlanSpec:
 class RestApiSpec:
     logical_id: str
     api_id: str  # the id that appears in ARNs and in requestContext.apiId
+    stage_name: str  # the stage it is deployed to (StageName; SAM's implicit API: "Prod")
     api_key_source: str  # HEADER | AUTHORIZER
     authorizers: Mapping[str, AuthorizerSpec]
     gateway_responses: Mapping[str, GatewayResponseSpec]
@@ -129,10 +128,13 @@ class ApiModel:
     routes: tuple[RouteSpec, ...] = field(default_factory=tuple)
 
 
-def load_api_model(template_path: str | Path) -> ApiModel:
+def load_api_model(template_path: str | Path, *, parameter_overrides: Mapping[str, str] | None = None) -> ApiModel:
+    """The template's API and functions; `parameter_overrides` (name -> value) replace parameters'
+    defaults. TemplateError for anything the local stack cannot take as the template says."""
     path = Path(template_path).resolve()
     template = load_template(path)
-    resolver = _Resolver(template)
+    # A table's Ref is its name, which locally is the one the tables were created with.
+    resolver = Resolver(template, parameter_overrides=parameter_overrides, resource_names=table_names())
     globals_ = template.get("Globals") or {}
     function_globals = globals_.get("Function") or {}
     api_globals = globals_.get("Api") or {}
@@ -140,7 +142,9 @@ def load_api_model(template_path: str | Path) -> ApiModel:
     functions: dict[str, FunctionSpec] = {}
     events: list[_ApiEvent] = []
     for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
-        props = {**function_globals, **(resource.get("Properties") or {})}
+        if not resolver.exists(logical_id):
+            continue  # its Condition is false: CloudFormation does not create it
+        props = _with_function_globals(function_globals, resource.get("Properties") or {})
         functions[logical_id] = _function_spec(logical_id, props, path.parent, resolver)
         for event_name, event in (props.get("Events") or {}).items():
             if event.get("Type") == "Api":
@@ -166,36 +170,7 @@ def load_api_model(template_path: str | Path) -> ApiModel:
     return ApiModel(template_dir=path.parent, functions=functions, apis=apis, routes=resolved)
 
 
-class _Resolver:
-    """Resolves the few intrinsics the gateway needs: Ref to parameters and resources, GetAtt."""
-
-    def __init__(self, template: Mapping[str, Any]) -> None:
-        self._parameters = {
-            name: spec.get("Default") for name, spec in (template.get("Parameters") or {}).items()
-        }
-        self._resources = set((template.get("Resources") or {}).keys())
-
-    def value(self, raw: Any, what: str) -> Any:
-        if isinstance(raw, dict) and len(raw) == 1:
-            (key, arg), = raw.items()
-            if key == "Ref":
-                if arg in self._parameters:
-                    if self._parameters[arg] is None:
-                        raise TemplateError(f"{what}: parameter {arg} has no Default")
-                    return self._parameters[arg]
-                if arg in _PSEUDO_PARAMETERS:
-                    return _PSEUDO_PARAMETERS[arg]
-                if arg in self._resources or arg.endswith(".Stage"):
-                    return arg.split(".", 1)[0]
-                raise TemplateError(f"{what}: Ref to unknown name {arg!r}")
-            if key == "Fn::GetAtt":
-                return arg[0] if isinstance(arg, list) else str(arg).split(".", 1)[0]
-            if key.startswith("Fn::") or key == "Condition":
-                raise TemplateError(f"{what}: intrinsic {key} is not supported by the local gateway")
-        return raw
-
-
-def _function_spec(logical_id: str, props: Mapping[str, Any], base: Path, resolver: _Resolver) -> FunctionSpec:
+def _function_spec(logical_id: str, props: Mapping[str, Any], base: Path, resolver: Resolver) -> FunctionSpec:
     code_uri = resolver.value(props.get("CodeUri"), f"{logical_id}.CodeUri")
     handler = resolver.value(props.get("Handler"), f"{logical_id}.Handler")
     if not isinstance(code_uri, str) or not isinstance(handler, str):
@@ -209,7 +184,41 @@ def _function_spec(logical_id: str, props: Mapping[str, Any], base: Path, resolv
         runtime=str(resolver.value(props.get("Runtime", ""), f"{logical_id}.Runtime")),
         timeout_seconds=float(resolver.value(props.get("Timeout", _LAMBDA_DEFAULT_TIMEOUT), f"{logical_id}.Timeout")),
         memory_mb=int(resolver.value(props.get("MemorySize", _LAMBDA_DEFAULT_MEMORY), f"{logical_id}.MemorySize")),
+        environment=_environment(logical_id, props, resolver),
+        layers=tuple(str(layer) for layer in resolver.value(props.get("Layers") or [], f"{logical_id}.Layers") or ()),
     )
+
+
+def _with_function_globals(function_globals: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
+    # SAM merges Globals into a function: its own value replaces a global one, but lists (Layers)
+    # are appended to the global list and Environment.Variables are merged key by key.
+    merged = {**function_globals, **props}
+    if "Layers" in function_globals and "Layers" in props:
+        merged["Layers"] = [*function_globals["Layers"], *props["Layers"]]
+    if "Environment" in function_globals and "Environment" in props:
+        variables = {
+            **((function_globals["Environment"] or {}).get("Variables") or {}),
+            **((props["Environment"] or {}).get("Variables") or {}),
+        }
+        merged["Environment"] = {**function_globals["Environment"], **props["Environment"], "Variables": variables}
+    return merged
+
+
+def _environment(logical_id: str, props: Mapping[str, Any], resolver: Resolver) -> dict[str, str]:
+    variables = ((props.get("Environment") or {}).get("Variables")) or {}
+    environment: dict[str, str] = {}
+    for name, raw in variables.items():
+        what = f"{logical_id}.Environment.Variables.{name}"
+        value = resolver.value(raw, what)
+        if value is None:
+            continue  # !Ref AWS::NoValue: the variable is not set
+        # Lambda's variables are strings; CloudFormation writes a YAML number or boolean as text.
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        if not isinstance(value, (str, int, float)):
+            raise TemplateError(f"{what}: resolves to {value!r}, not a string")
+        environment[str(name)] = str(value)
+    return environment
 
 
 _UNSET: Any = object()
@@ -227,7 +236,7 @@ class _ApiEvent:
     api_key_required: Any  # _UNSET: the API's Auth.ApiKeyRequired
 
 
-def _api_event(function_id: str, event_name: str, props: Mapping[str, Any], resolver: _Resolver) -> _ApiEvent:
+def _api_event(function_id: str, event_name: str, props: Mapping[str, Any], resolver: Resolver) -> _ApiEvent:
     what = f"{function_id}.Events.{event_name}"
     path = resolver.value(props.get("Path"), f"{what}.Path")
     method = resolver.value(props.get("Method"), f"{what}.Method")
@@ -249,7 +258,7 @@ def _api_event(function_id: str, event_name: str, props: Mapping[str, Any], reso
     )
 
 
-def _route_spec(event: _ApiEvent, api: RestApiSpec, resolver: _Resolver) -> RouteSpec:
+def _route_spec(event: _ApiEvent, api: RestApiSpec, resolver: Resolver) -> RouteSpec:
     what = f"{event.method} {event.path}"
     authorizer = api.default_authorizer if event.authorizer is _UNSET else resolver.value(event.authorizer, what)
     # SAM: `Authorizer: NONE` on an event turns the API's default authorizer off for that method.
@@ -275,7 +284,7 @@ def _boolean(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-def _api_spec(logical_id: str, props: Mapping[str, Any], template: Mapping[str, Any], resolver: _Resolver) -> RestApiSpec:
+def _api_spec(logical_id: str, props: Mapping[str, Any], template: Mapping[str, Any], resolver: Resolver) -> RestApiSpec:
     auth = props.get("Auth") or {}
     authorizers: dict[str, AuthorizerSpec] = {}
     for name, spec in (auth.get("Authorizers") or {}).items():
@@ -288,7 +297,7 @@ def _api_spec(logical_id: str, props: Mapping[str, Any], template: Mapping[str, 
         expression = resolver.value(identity.get("ValidationExpression"), f"{logical_id}.{name}.ValidationExpression")
         authorizers[name] = AuthorizerSpec(
             name=name,
-            function_id=str(resolver.value(spec["FunctionArn"], f"{logical_id}.{name}.FunctionArn")),
+            function_id=_function_of(resolver.value(spec["FunctionArn"], f"{logical_id}.{name}.FunctionArn")),
             # SAM: a TOKEN authorizer reads the Authorization header unless Identity.Header says otherwise.
             header=str(resolver.value(identity.get("Header", "Authorization"), f"{logical_id}.{name}.Header")),
             validation_expression=re.compile(expression) if expression else None,
@@ -310,6 +319,7 @@ def _api_spec(logical_id: str, props: Mapping[str, Any], template: Mapping[str, 
     return RestApiSpec(
         logical_id=logical_id,
         api_id=_api_id(logical_id),
+        stage_name=str(resolver.value(props.get("StageName", _SAM_IMPLICIT_STAGE), f"{logical_id}.StageName")),
         api_key_source=str(resolver.value(props.get("ApiKeySourceType", "HEADER"), f"{logical_id}.ApiKeySourceType")),
         authorizers=authorizers,
         gateway_responses=responses,
@@ -320,7 +330,14 @@ def _api_spec(logical_id: str, props: Mapping[str, Any], template: Mapping[str, 
     )
 
 
-def _gateway_response(spec: Mapping[str, Any], resolver: _Resolver, what: str) -> GatewayResponseSpec:
+def _function_of(arn: Any) -> str:
+    # The function a local ARN names (intrinsics.function_arn); anything else is kept as written,
+    # and the gateway refuses it as naming no function of the template.
+    prefix = function_arn("")
+    return str(arn).removeprefix(prefix)
+
+
+def _gateway_response(spec: Mapping[str, Any], resolver: Resolver, what: str) -> GatewayResponseSpec:
     status = resolver.value(spec.get("StatusCode"), f"{what}.StatusCode")
     headers: dict[str, str] = {}
     for key, value in (spec.get("ResponseParameters") or {}).items():
@@ -332,7 +349,7 @@ def _gateway_response(spec: Mapping[str, Any], resolver: _Resolver, what: str) -
     return GatewayResponseSpec(status_code=int(status) if status is not None else None, templates=templates, headers=headers)
 
 
-def _usage_plans(api_logical_id: str, template: Mapping[str, Any], resolver: _Resolver) -> dict[str, UsagePlanSpec]:
+def _usage_plans(api_logical_id: str, template: Mapping[str, Any], resolver: Resolver) -> dict[str, UsagePlanSpec]:
     plans: dict[str, UsagePlanSpec] = {}
     for logical_id, resource in resources_of_type(template, "AWS::ApiGateway::UsagePlan").items():
         props = resource.get("Properties") or {}

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from tenantapi_tools.local import gateway_responses as responses
 from tenantapi_tools.local.api_model import RestApiSpec, TemplateError, load_api_model
+from tenantapi_tools.local.function_environment import ProcessEnvironment, process_environment
 from tenantapi_tools.local.gateway_responses import GatewayResponseType, render_gateway_response
 from tenantapi_tools.local.http_server import Response, serve
 from tenantapi_tools.local.lambda_runtime import FunctionError, FunctionTimeout, LocalFunction, WorkerPool
@@ -70,19 +71,24 @@ class LocalGateway:
         self,
         template_path: str | Path,
         *,
-        stage: str = "prod",
-        authorizer_ttl: float | None = None,
+        parameter_overrides: Mapping[str, str] | None = None,
         key_plans: Callable[[str], str | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """`authorizer_ttl` overrides every authorizer's ReauthorizeEvery (0: no caching).
+        """`parameter_overrides` (parameter name -> value) replace the template's defaults, as
+        `sam deploy --parameter-overrides` does, for the gateway and the functions alike: e.g.
+        {"AuthorizerTtlSeconds": "0"} turns the authorizer cache off, {"StageName": "dev"} serves
+        the stage "dev".
 
         `key_plans` says which usage plan (logical id) an API key value is attached to, which the
         template cannot say since keys are created at run time; by default every key is in
         `DefaultUsagePlan`. `clock` drives the authorizer cache and the usage plan meters.
+
+        The functions' environment (function_environment.py) is applied to this process here,
+        before any invocation, and taken back by `close`.
         """
-        self.model = load_api_model(template_path)
-        self.stage = stage
+        self.model = load_api_model(template_path, parameter_overrides=parameter_overrides)
+        self.environment = ProcessEnvironment(process_environment(self.model.functions))
         self._routes = RouteTable(self.model.routes)
         self._pool = WorkerPool()
         self._functions = {fid: LocalFunction(spec, self._pool) for fid, spec in self.model.functions.items()}
@@ -94,7 +100,7 @@ class LocalGateway:
                 self._authorizers[(api.logical_id, name)] = TokenAuthorizer(
                     spec,
                     self._functions[spec.function_id].invoke,
-                    ttl_seconds=spec.ttl_seconds if authorizer_ttl is None else authorizer_ttl,
+                    ttl_seconds=spec.ttl_seconds,
                     clock=clock,
                 )
         self._meters = {api.logical_id: UsagePlanMeter(api.usage_plans, clock) for api in self.model.apis.values()}
@@ -103,6 +109,7 @@ class LocalGateway:
         apis = list(self.model.apis.values())
         self._fallback_api = apis[0] if len(apis) == 1 else None
         self._log_lock = threading.Lock()
+        self.environment.apply()
 
     def __enter__(self) -> LocalGateway:
         return self
@@ -111,8 +118,9 @@ class LocalGateway:
         self.close()
 
     def close(self) -> None:
-        """Stop the function worker threads."""
+        """Stop the function worker threads and take the functions' environment back."""
         self._pool.close()
+        self.environment.restore()
 
     def handle(
         self,
@@ -139,16 +147,17 @@ class LocalGateway:
 
     def _respond(self, request: HttpRequest, request_id: str, extended_id: str) -> Response:
         lower = {name.lower(): value for name, value in request.headers}
+        api = self._fallback_api
+        stage = api.stage_name if api else ""
         variables: dict[str, str | None] = {
             "requestId": request_id,
             "extendedRequestId": extended_id,
-            "stage": self.stage,
+            "stage": stage,
             "httpMethod": request.method,
-            "path": f"/{self.stage}{request.path}",
+            "path": f"/{stage}{request.path}",
             "identity.sourceIp": request.source_ip,
             "identity.userAgent": lower.get("user-agent"),
         }
-        api = self._fallback_api
 
         def refuse(response_type: GatewayResponseType) -> Response:
             customised = api.gateway_responses if api else {}
@@ -161,8 +170,9 @@ class LocalGateway:
             return refuse(responses.MISSING_AUTHENTICATION_TOKEN)
         route = match.route
         api = self.model.apis[route.api_logical_id]
-        variables.update({"apiId": api.api_id, "resourcePath": route.path})
-        method_arn = f"arn:aws:execute-api:{_REGION}:{_ACCOUNT}:{api.api_id}/{self.stage}/{request.method}/{request.path.lstrip('/')}"
+        stage = api.stage_name
+        variables.update({"apiId": api.api_id, "resourcePath": route.path, "stage": stage, "path": f"/{stage}{request.path}"})
+        method_arn = f"arn:aws:execute-api:{_REGION}:{_ACCOUNT}:{api.api_id}/{stage}/{request.method}/{request.path.lstrip('/')}"
 
         try:
             authorized = self._authorize(api, route.authorizer, lower, method_arn, variables)
@@ -173,7 +183,7 @@ class LocalGateway:
         event = build_proxy_event(
             request._replace(headers=_forwarded(request, lower)),
             match,
-            stage=self.stage,
+            stage=stage,
             api_id=api.api_id,
             request_id=request_id,
             extended_request_id=extended_id,

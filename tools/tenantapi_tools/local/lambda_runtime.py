@@ -5,7 +5,7 @@ name of its own, since several functions ship an `app.py`. Invocations run on wo
 that each own an event loop, as Lambda's main thread does (Mangum needs one). As on Lambda, the
 import is the init phase, bounded by its own 10 seconds, and each invocation is bounded by the
 function's Timeout. Events and results go through JSON, as they do between API Gateway, Lambda
-and the handler.
+and the handler. The functions' environment variables are the process's (function_environment.py).
 """
 
 from __future__ import annotations
@@ -26,13 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenantapi_tools.local.api_model import FunctionSpec
+from tenantapi_tools.local.intrinsics import function_arn
 
 __all__ = ["FunctionError", "FunctionTimeout", "LambdaContext", "LocalFunction", "WorkerPool"]
 
 INIT_TIMEOUT_SECONDS = 10  # Lambda's limit on a function's init phase
-
-_REGION = "us-east-1"
-_ACCOUNT = "123456789012"
 
 
 class FunctionError(Exception):
@@ -137,7 +135,7 @@ class LocalFunction:
         context = LambdaContext(
             function_name=self.spec.logical_id,
             memory_limit_in_mb=self.spec.memory_mb,
-            invoked_function_arn=f"arn:aws:lambda:{_REGION}:{_ACCOUNT}:function:{self.spec.logical_id}",
+            invoked_function_arn=function_arn(self.spec.logical_id),
             aws_request_id=str(uuid.uuid4()),
             deadline=time.monotonic() + timeout,
             log_group_name=f"/aws/lambda/{self.spec.logical_id}",

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["load_template", "resources_of_type", "template_usage_plans", "DEFAULT_TEMPLATE"]
+__all__ = ["load_template", "resources_of_type", "template_usage_plans", "DEFAULT_TEMPLATE", "TemplateError"]
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
 
@@ -20,6 +20,10 @@ _INTRINSICS = (
     "Ref", "Condition", "GetAtt", "Sub", "If", "Equals", "Not", "And", "Or", "Join", "Select",
     "Split", "FindInMap", "ImportValue", "GetAZs", "Base64", "Cidr", "Transform",
 )
+
+
+class TemplateError(ValueError):
+    """The template asks for something the local stack cannot do faithfully."""
 
 
 class _Loader(yaml.SafeLoader):
