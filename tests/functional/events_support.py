@@ -25,8 +25,10 @@ from types import ModuleType
 from typing import Any
 
 from tenantapi.auth.keys import ApiKey, KeyStore
+from tenantapi.storage.dynamo import client
 from tenantapi.workspaces import create_workspace
 from tenantapi_tools.local.api_model import ApiModel, load_api_model
+from tenantapi_tools.local.iam import acting_as
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 __all__ = [
@@ -163,8 +165,10 @@ class LambdaContext:
 
 def invoke(function: str, event: dict[str, Any]) -> Any:
     """The function's answer to the event; the event passes through JSON first, as it does on
-    its way to a Lambda function."""
-    return _handler(function)(json.loads(json.dumps(event)), LambdaContext(function))
+    its way to a Lambda function. Its DynamoDB calls are held to its role's policy, as on AWS."""
+    handler = _handler(function)
+    with acting_as(api_model().functions[function].policy, client()):
+        return handler(json.loads(json.dumps(event)), LambdaContext(function))
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tenantapi_tools.local.iam import FunctionPolicy, function_policies
 from tenantapi_tools.local.intrinsics import Resolver, function_arn
 from tenantapi_tools.local.tables import table_names
 from tenantapi_tools.local.template import TemplateError, load_template, resources_of_type
@@ -58,6 +59,8 @@ class FunctionSpec:
     # Environment.Variables as Lambda gives them to the function: Globals' and its own, resolved.
     environment: Mapping[str, str] = field(default_factory=dict)
     layers: tuple[str, ...] = ()  # as resolved: a layer of this template is its logical id
+    # What its role may do with DynamoDB (iam.py); None for a function not read from a template.
+    policy: FunctionPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -139,13 +142,15 @@ def load_api_model(template_path: str | Path, *, parameter_overrides: Mapping[st
     function_globals = globals_.get("Function") or {}
     api_globals = globals_.get("Api") or {}
 
+    policies = function_policies(template, resolver.value)
     functions: dict[str, FunctionSpec] = {}
     events: list[_ApiEvent] = []
     for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
         if not resolver.exists(logical_id):
             continue  # its Condition is false: CloudFormation does not create it
         props = _with_function_globals(function_globals, resource.get("Properties") or {})
-        functions[logical_id] = _function_spec(logical_id, props, path.parent, resolver)
+        spec = _function_spec(logical_id, props, path.parent, resolver)
+        functions[logical_id] = replace(spec, policy=policies[logical_id])
         for event_name, event in (props.get("Events") or {}).items():
             if event.get("Type") == "Api":
                 events.append(_api_event(logical_id, event_name, event.get("Properties") or {}, resolver))

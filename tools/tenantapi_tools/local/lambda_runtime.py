@@ -22,10 +22,12 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from tenantapi_tools.local.api_model import FunctionSpec
+from tenantapi_tools.local.iam import acting_as
 from tenantapi_tools.local.intrinsics import function_arn
 
 __all__ = ["FunctionError", "FunctionTimeout", "LambdaContext", "LocalFunction", "WorkerPool"]
@@ -152,7 +154,8 @@ class LocalFunction:
     def _run(self, payload: str, context: LambdaContext) -> Any:
         try:
             handler = self._load()
-            result = handler(json.loads(payload), context)
+            with self._role():
+                result = handler(json.loads(payload), context)
             # Lambda serialises the result to JSON: anything else fails the invocation.
             return json.loads(json.dumps(result))
         except Exception as error:
@@ -164,8 +167,18 @@ class LocalFunction:
     def _load(self) -> Callable[[Any, Any], Any]:
         with self._load_lock:
             if self._handler is None:
-                self._handler = _load_handler(self.spec)
+                with self._role():
+                    self._handler = _load_handler(self.spec)
             return self._handler
+
+    def _role(self) -> AbstractContextManager[None]:
+        """The function's DynamoDB calls, init and invocation, held to its role's policy as IAM
+        holds them on AWS (iam.py). They go through the engine's one client per process."""
+        if self.spec.policy is None:
+            return nullcontext()
+        from tenantapi.storage.dynamo import client
+
+        return acting_as(self.spec.policy, client())
 
 
 def _load_handler(spec: FunctionSpec) -> Callable[[Any, Any], Any]:
