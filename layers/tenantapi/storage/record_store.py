@@ -187,6 +187,31 @@ class RecordStore(TableAdapter):
                 ).get("Item") or {}
             return old.get("id", {}).get("S", ""), float(old.get("at", {}).get("N", "0"))
 
+    def reserve_guards(self, pk: str, claims: Sequence[tuple[str, str]]) -> bool:
+        """Claim (guard, record id) pairs in one transaction (at most 100 actions): all of them,
+        or none and False when any is held by another record or the transaction is cancelled."""
+        at = {"N": f"{time.time():.3f}"}
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": {"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}, "id": {"S": record_id}, "at": at},
+                    "ConditionExpression": "attribute_not_exists(sk) OR id = :self",
+                    "ExpressionAttributeValues": {":self": {"S": record_id}},
+                }
+            }
+            for guard, record_id in claims
+        ]
+        if not items:
+            return True
+        try:
+            self.client.transact_write_items(TransactItems=items)
+            return True
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            return False
+
     def guard_owner(self, pk: str, guard: str) -> str | None:
         item = self.client.get_item(
             TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}}, ConsistentRead=True
