@@ -1,5 +1,6 @@
 """filter, order_by and cursors over every kind of plan (indexed, streaming, bounded)."""
 
+import time
 import uuid
 
 import pytest
@@ -166,3 +167,27 @@ def test_malformed_filter_or_order_is_a_400_that_says_what_is_wrong(world, param
     response = client.get("/rest/people", params=params)
     assert response.status_code == 400, response.text
     assert fragment in response.json()["messages"][0]
+
+
+def test_a_like_pattern_of_many_wildcards_answers_at_once_over_http(new_tenant):
+    client = new_tenant(f"like-{uuid.uuid4().hex[:8]}").client
+    assert client.post("/rest/companies", json={"name": "a" * 70}).status_code == 201
+    hostile = "%a" * 7 + "%b"  # minutes per value with the backtracking regex
+    for comparator in ("like", "ilike"):
+        started = time.perf_counter()
+        response = client.get("/rest/companies", params={"filter": f"name[{comparator}]:{hostile}"})
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["companies"] == []
+        assert time.perf_counter() - started < 5  # an HTTP round trip; the old match took minutes
+    found = client.get("/rest/companies", params={"filter": "name[ilike]:" + "%A" * 7 + "%"}).json()
+    assert [c["name"] for c in found["data"]["companies"]] == ["a" * 70]
+
+
+def test_a_like_pattern_past_1000_characters_is_a_400_naming_the_cap(world):
+    client, _, _ = world
+    response = client.get("/rest/people", params={"filter": "jobTitle[ilike]:" + "%" * 1001})
+    assert response.status_code == 400, response.text
+    assert response.json()["messages"] == [
+        "'filter' invalid for 'jobTitle': a like pattern may hold at most 1000 characters, this one has 1001"
+    ]
+    assert client.get("/rest/people", params={"filter": "jobTitle[ilike]:" + "%" * 1000}).status_code == 200

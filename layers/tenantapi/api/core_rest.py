@@ -55,7 +55,8 @@ class _Call:
         self.obj: ObjectMetadata = obj
         self.require("read")
         self.projection = Projection.build(
-            self.ws.schema, obj, depth=parse_depth(self.params.get("depth")), fields=parse_fields(self.params.getlist("fields") or None)
+            self.ws.schema, obj, depth=parse_depth(self.params.get("depth")), fields=parse_fields(self.params.getlist("fields") or None),
+            can_read=lambda object_id: self.caller.role.can("read", object_id),
         )
 
     def require(self, action: RecordAction) -> None:

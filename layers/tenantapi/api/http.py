@@ -22,6 +22,15 @@ logger = logging.getLogger("tenantapi")
 # Bodies above this are refused before parsing (API Gateway's own payload limit is 10 MB).
 MAX_BODY_BYTES = 6 * 1024 * 1024
 
+# Arrays and objects nested deeper than this are refused. The engine walks bodies recursively
+# (value checks, GraphQL variable coercion, DynamoDB serialization, the response), so a body only
+# as deep as Python's recursion limit would fail somewhere later as a 500. A body needs far less:
+# a GraphQL filter at the filter's own depth limit (query/filters.py, 20 and/or levels, two JSON
+# levels each) and its envelope stay under 50.
+MAX_JSON_DEPTH = 64
+
+_TOO_DEEP = f"The body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels; at most {MAX_JSON_DEPTH} are accepted"
+
 
 # How a lone surrogate gets into a parsed body: a `\uD800`-`\uDFFF` escape, or its UTF-8 form
 # (ED A0-BF ..), which json.loads decodes with "surrogatepass".
@@ -36,13 +45,33 @@ async def json_body(request: Request) -> Any:
         raise BadRequest("The body is empty; a JSON body is expected")
     try:
         body = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        # json's decoder recurses per level and stops at the interpreter's recursion limit.
+        raise BadRequest(_TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(f"The body is not valid JSON: {error}") from None
+    if _deeper_than(body, MAX_JSON_DEPTH):
+        raise BadRequest(_TOO_DEEP)
     if _SURROGATE.search(raw) and _has_lone_surrogate(body):
         # JSON allows `"\ud800"` alone, but it is no Unicode text: it could be neither stored
         # nor sent back as UTF-8.
         raise BadRequest("The body is not valid JSON: a string holds an unpaired surrogate (\\uD800-\\uDFFF)")
     return body
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels (`[]` is one). Iterative: the
+    point is to refuse what a recursive walk could not finish."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _refuse_constant(name: str) -> Any:

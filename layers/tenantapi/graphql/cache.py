@@ -43,6 +43,7 @@ def parse_and_validate(graphql_schema: GraphQLSchema, query: str) -> DocumentNod
     """The document of `query`, or RequestFailure (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED
     or a limit's own code)."""
     try:
+        # graphql-core (>=3.2.14, pinned) refuses a document nested past 200 levels as a syntax error.
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError as error:
         raise parse_failure(error) from None

@@ -3,17 +3,26 @@
 Each change is computed against the schema at version v and committed only if the workspace is
 still at v (see MetadataStore.commit); a concurrent change makes the commit fail and the change is
 planned again against the new schema, so two requests can never both pass a uniqueness check.
+
+A field that becomes unique over existing records gets their values claimed as unique guards
+before the commit (records/integrity.py): values two records share refuse the change with a 400,
+and a write on the new schema finds every existing value guarded. Requests that read the previous
+schema may still write a value meanwhile without a guard, so the values are claimed once more
+after the commit, as index slots are backfilled once more; a duplicate found then undoes the
+change (409, nothing left unique over duplicates).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from botocore.exceptions import ClientError
 
 from ..clock import new_id, now_iso
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, Conflict, NotFound
+from ..query.planner import READ_BUDGET
 from ..records.defaults import default_for
+from ..records.integrity import UniqueGuards
 from ..records.shape import index_value, shape_of
 from ..records.values import check_field_value
 from ..storage.metadata_store import MetadataStore, SchemaConflict
@@ -38,6 +47,18 @@ BACKFILL_LIMIT = 5000
 BACKFILL_BATCH = 100  # TransactWriteItems: at most 100 actions (DynamoDB limit)
 
 
+def _newly_unique(current: WorkspaceSchema, change: SchemaChange) -> list[FieldMetadata]:
+    """Fields the change makes unique where they were not: isUnique turned on, a unique field
+    created, or one re-activated (writes kept no guards for it while it was inactive)."""
+    out = []
+    for definition in change.puts:
+        if isinstance(definition, FieldMetadata) and definition.is_unique and definition.is_active:
+            before = current.field(definition.id)
+            if before is None or not (before.is_unique and before.is_active):
+                out.append(definition)
+    return out
+
+
 def _check_defaults(change: SchemaChange) -> None:
     """Every record a field's default fills in must hold a value the field accepts from a client
     (a storable number, a UUID, a date-time in range…): defaults are written without a check."""
@@ -55,6 +76,7 @@ class MetadataService:
     def __init__(self, store: MetadataStore | None = None, records: RecordStore | None = None) -> None:
         self.store = store or MetadataStore()
         self.records = records or RecordStore()
+        self.guards = UniqueGuards(self.records)
 
     def schema(self, workspace_id: str) -> WorkspaceSchema:
         schema = self.store.load_schema(workspace_id)
@@ -68,6 +90,8 @@ class MetadataService:
             change = plan(current)
             _check_defaults(change)
             change, to_backfill = self._prepare_slots(workspace_id, current, change)
+            to_guard = _newly_unique(current, change)
+            claims = self._claim_unique_values(workspace_id, current, to_guard)
             # Fields of a deleted object leave with it (the schema loader drops fields whose object
             # is gone), so only the rest must fit the commit's one transaction; they follow after.
             deleted_objects = {d.id for d in change.deletes if isinstance(d, ObjectMetadata)}
@@ -76,14 +100,19 @@ class MetadataService:
             try:
                 version = self.store.commit(workspace_id, current.version, change.puts, committed)
             except SchemaConflict:
+                self._release(claims)
                 if attempt == _ATTEMPTS - 1:
                     raise
                 continue
             except ClientError as error:
+                self._release(claims)
                 if error.response["Error"]["Code"] == "ValidationException" and "size" in str(error).lower():
                     # A definition is one item: labels, description, options and settings
                     # together must fit DynamoDB's 400 KB item size.
                     raise BadRequest(_TOO_LARGE) from error
+                raise
+            except BaseException:
+                self._release(claims)
                 raise
             updated = current.with_changes(
                 objects=[d for d in change.puts if isinstance(d, ObjectMetadata)],
@@ -95,6 +124,7 @@ class MetadataService:
                 self.store.delete_definitions(workspace_id, orphans)
             for f in to_backfill:
                 self._backfill(partition_key(workspace_id, f.object_id), current, f)
+            self._reclaim_unique_values(workspace_id, updated, to_guard)
             self._after_commit(workspace_id, change)
             return change, updated
         raise SchemaConflict()  # pragma: no cover - the loop returns or raises
@@ -162,6 +192,54 @@ class MetadataService:
             return replace(d, index_slot=None) if isinstance(d, FieldMetadata) and d.id in dropped else d
 
         return replace(change, puts=tuple(unslot(d) for d in change.puts), result=unslot(change.result)), to_backfill
+
+    def _claim_unique_values(
+        self, workspace_id: str, schema: WorkspaceSchema, fields: list[FieldMetadata]
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Claim the values of every live record for each field about to become unique (400 when
+        two records share one). Returns the claims per partition, to give back if not committed."""
+        claims: list[tuple[str, list[tuple[str, str]]]] = []
+        try:
+            for f in fields:
+                pk = partition_key(workspace_id, f.object_id)
+                obj = schema.object(f.object_id)
+                if obj is None or self.records.count(pk) == 0:
+                    continue
+                claims.append((pk, self.guards.claim_existing(pk, shape_of(schema, obj), f, self._every_record(pk, f))))
+        except BaseException:
+            self._release(claims)
+            raise
+        return claims
+
+    def _reclaim_unique_values(self, workspace_id: str, schema: WorkspaceSchema, fields: list[FieldMetadata]) -> None:
+        """After the commit: claim the values of records written meanwhile on the previous schema.
+        A value shared by then undoes the change."""
+        for f in fields:
+            try:
+                self._claim_unique_values(workspace_id, schema, [f])
+            except BadRequest as error:
+                self._apply(workspace_id, lambda s: plan_update_field(s, f.id, {"isUnique": False}, now=now_iso()))
+                raise Conflict(f"{error.message}, written while the change was being made: the field was left not unique") from None
+
+    def _every_record(self, pk: str, field: FieldMetadata) -> Iterator[dict[str, Any]]:
+        """The records of an object, soft-deleted ones included, up to the read budget."""
+        read, start = 0, None
+        while True:
+            records, _, last = self.records.query_range(pk, index=None, attribute="sk", begins_with="R#", exclusive_start_key=start)
+            read += len(records)
+            if read > READ_BUDGET:
+                raise BadRequest(
+                    f"Field '{field.name}' cannot be unique: its object has more than {READ_BUDGET} records, and values"
+                    f" are checked at once for at most {READ_BUDGET}"
+                )
+            yield from records
+            if last is None:
+                return
+            start = last
+
+    def _release(self, claims: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        for pk, taken in claims:
+            self.guards.release(pk, taken)
 
     def _backfill(self, pk: str, schema: WorkspaceSchema, field: FieldMetadata) -> None:
         """Write one field's slot on every record of its object (live and soft-deleted)."""

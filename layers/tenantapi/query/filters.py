@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Union
 
 from ..errors import BadRequest
@@ -21,6 +20,7 @@ from ..metadata.field_types import COMPOSITE_SUBFIELDS, FieldType
 from ..metadata.model import FieldMetadata
 from ..records.shape import ObjectShape, path_value
 from ..records.values import normalise_uuid, parse_datetime
+from .like import check_pattern_length, like_pattern
 
 __all__ = ["Predicate", "And", "Or", "Not", "FilterNode", "compile_filter", "matches", "mentions_field", "EXAMPLE"]
 
@@ -161,6 +161,11 @@ def _coerce(path: str, field: FieldMetadata, value_type: FieldType, value: Any, 
     if op in ("like", "ilike", "startsWith", "endsWith"):
         if not isinstance(value, str):
             raise bad("a string")
+        if op in ("like", "ilike"):
+            try:
+                check_pattern_length(value)
+            except BadRequest as error:
+                raise BadRequest(f"'filter' invalid for '{path}': {error.message}") from None
         return value
     if value_type in (FieldType.NUMBER, FieldType.NUMERIC, FieldType.POSITION):
         if strings and isinstance(value, str):
@@ -227,16 +232,6 @@ def mentions_field(node: FilterNode | None, name: str) -> bool:
 # -- evaluating --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _like_pattern(pattern: str, insensitive: bool) -> re.Pattern[str]:
-    # SQL LIKE: % is any run of characters, _ is one character, everything else literal.
-    parts = ["^"]
-    for char in pattern:
-        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
-    parts.append("$")
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if insensitive else 0))
-
-
 def _compare(predicate: Predicate, value: Any) -> bool | None:
     op, operand = predicate.op, predicate.value
     if op == "is":
@@ -257,7 +252,7 @@ def _compare(predicate: Predicate, value: Any) -> bool | None:
         return value in operand
     if op in ("like", "ilike"):
         text = value if isinstance(value, str) else str(value)
-        return _like_pattern(operand, op == "ilike").match(text) is not None
+        return like_pattern(operand, op == "ilike").matches(text)
     if op == "startsWith":
         return isinstance(value, str) and value.startswith(operand)
     if op == "endsWith":

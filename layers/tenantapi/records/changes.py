@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BadRequest
@@ -23,6 +23,8 @@ class Change:
     stored: dict[str, Any] | None  # the record as read, for updates and deletes
     live: bool = True  # False: the update soft-deletes
     restoring: bool = False  # the update restores a soft-deleted record
+    # Storage key -> the value the stored record must still hold when written (see RecordWrite).
+    expected: dict[str, Any] = field(default_factory=dict)
 
     def after(self, shape: ObjectShape) -> dict[str, Any]:
         """The stored form once written."""
@@ -32,7 +34,7 @@ class Change:
     def write(self, pk: str, shape: ObjectShape) -> RecordWrite:
         if self.kind == "delete":
             live = (self.stored or {}).get(shape.storage_key("deletedAt")) is None
-            return RecordWrite("delete", pk, self.record_id, count_delta=-1 if live else 0)
+            return RecordWrite("delete", pk, self.record_id, count_delta=-1 if live else 0, expected=self.expected)
         by_id = shape.stored_by_id
         # Nulls are stored (DynamoDB NULL): an absent attribute means "written before the field
         # existed", which reads as the field's default.
@@ -44,7 +46,7 @@ class Change:
             # Entering or leaving the deleted state moves every slot, changed or not.
             attributes.update({k: with_state(v, self.live) for k, v in (self.stored or {}).items() if _is_slot(k) and k not in attributes})
         delta = -1 if not self.live else (1 if self.restoring else 0)
-        return RecordWrite("update", pk, self.record_id, attributes, count_delta=delta)
+        return RecordWrite("update", pk, self.record_id, attributes, count_delta=delta, expected=self.expected)
 
 
 def by_field_id(shape: ObjectShape, stored: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,11 @@ Unique values are guarded by items of the object's collection (`U#<field>#<hash 
 holding the owner id), claimed with a conditional PutItem before the record transaction and not
 inside it, so a batch of 60 stays one transaction of 61 actions (docs/storage.md, "Unique
 guards"). A guard whose owner is gone, soft-deleted or no longer holds the value is taken over.
+
+A field that becomes unique (isUnique turned on, a unique field created or re-activated) has no
+guards yet: `claim_existing` claims one for every live record's value before the schema change
+is committed, so a value two records share refuses the change (as Postgres refuses a unique index
+over duplicates), and a write on the new schema finds every existing value guarded.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from typing import Any, Iterable
 from ..errors import BadRequest
 from ..metadata.field_types import FieldType, OnDelete
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
-from ..storage.record_store import RecordStore, partition_key
+from ..storage.record_store import MAX_TRANSACTION_ACTIONS, RecordStore, partition_key
 from ..storage.sort_keys import encode_value
-from .shape import ObjectShape, shape_of
+from .shape import ObjectShape, shape_of, stored_value
 
-__all__ = ["Guard", "UniqueGuards", "unique_guards", "check_relation_targets", "children_of"]
+__all__ = ["Guard", "UniqueGuards", "guard_of", "unique_guards", "check_relation_targets", "children_of"]
 
 CLAIM_LEASE_SECONDS = 60.0
 
@@ -54,16 +59,22 @@ def _normalised(field: FieldMetadata, value: Any) -> str | None:
     return encode_value(field.type, value)
 
 
+def guard_of(field: FieldMetadata, value: Any) -> Guard | None:
+    """The guard of one value of a unique field (None: an empty value, which needs none)."""
+    normalised = _normalised(field, value)
+    if normalised is None:
+        return None
+    digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:40]
+    return Guard(field, f"{field.storage_key}#{digest}", normalised)
+
+
 def unique_guards(shape: ObjectShape, values: dict[str, Any]) -> list[Guard]:
     """The guards a record with these {field id: value} needs."""
     guards = []
     for f in shape.unique_fields:
-        if f.id not in values:
-            continue
-        normalised = _normalised(f, values[f.id])
-        if normalised is not None:
-            digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:40]
-            guards.append(Guard(f, f"{f.storage_key}#{digest}", normalised))
+        guard = guard_of(f, values[f.id]) if f.id in values else None
+        if guard is not None:
+            guards.append(guard)
     return guards
 
 
@@ -98,8 +109,52 @@ class UniqueGuards:
             return time.time() - claimed_at < CLAIM_LEASE_SECONDS
         if record.get(shape.storage_key("deletedAt")) is not None:
             return False
-        current = unique_guards(shape, {guard.field.id: record.get(guard.field.storage_key)})
-        return any(g.key == guard.key for g in current)
+        # By the guard's own field: the schema of `shape` may not hold the field as unique yet.
+        current = guard_of(guard.field, stored_value(guard.field, record))
+        return current is not None and current.key == guard.key
+
+    def claim_existing(self, pk: str, shape: ObjectShape, field: FieldMetadata, records: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+        """Claim the guard of `field`'s value for every live record of `records` (stored form),
+        for a field about to become unique. Returns the claims, to give back if the change is not
+        committed. A value two live records share is a 400 naming it, and nothing stays claimed."""
+        deleted_key = shape.storage_key("deletedAt")
+        owners: dict[str, str] = {}
+        wanted: list[tuple[Guard, str]] = []
+        for record in records:
+            if record.get(deleted_key) is not None:
+                continue
+            guard = guard_of(field, stored_value(field, record))
+            if guard is None:
+                continue
+            if guard.key in owners:
+                raise self._not_unique(shape, guard)
+            owners[guard.key] = record["id"]
+            wanted.append((guard, record["id"]))
+        taken: list[tuple[str, str]] = []
+        try:
+            for start in range(0, len(wanted), MAX_TRANSACTION_ACTIONS):
+                chunk = wanted[start : start + MAX_TRANSACTION_ACTIONS]
+                if self.store.reserve_guards(pk, [(guard.key, owner) for guard, owner in chunk]):
+                    taken += [(guard.key, owner) for guard, owner in chunk]
+                    continue
+                # A guard of the chunk is held by another record: one at a time, which takes over
+                # stale guards and tells a record written meanwhile holding the same value.
+                for guard, owner in chunk:
+                    try:
+                        self.claim(pk, shape, owner, [guard], taken)
+                    except BadRequest:
+                        raise self._not_unique(shape, guard) from None
+        except BaseException:
+            self.release(pk, taken)
+            raise
+        return taken
+
+    @staticmethod
+    def _not_unique(shape: ObjectShape, guard: Guard) -> BadRequest:
+        return BadRequest(
+            f"Field '{guard.field.name}' cannot be unique: more than one {shape.object.name_singular} has the value"
+            f" {guard.shown}"
+        )
 
     def release(self, pk: str, taken: Iterable[tuple[str, str]]) -> None:
         for guard, record_id in taken:

@@ -5,13 +5,18 @@ with one BatchGetItem per target object, and a ONE_TO_MANY relation embeds its f
 (`people: [...]`), one indexed read per parent, issued concurrently (DynamoDB has no multi-range
 query). `fields` keeps `id` and the listed fields; a listed relation shows its join column at
 depth 0 and is the only relation expanded at depth 1.
+
+A relation whose target object the caller's role may not read is never embedded: the record is
+answered without it, key and all, as Twenty answers REST depth=1 (a 200, the relation left out;
+its select-fields builder skips a relation whose target the role cannot read). The join column
+(`companyId`) is a value of the record being read, and stays, as in Twenty.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import BadRequest
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
@@ -36,7 +41,11 @@ class Projection:
     one_to_many: tuple[FieldMetadata, ...]
 
     @classmethod
-    def build(cls, schema: WorkspaceSchema, obj: ObjectMetadata, *, depth: int, fields: list[str] | None) -> "Projection":
+    def build(
+        cls, schema: WorkspaceSchema, obj: ObjectMetadata, *, depth: int, fields: list[str] | None, can_read: Callable[[str], bool]
+    ) -> "Projection":
+        """`can_read(object_id)`: whether the caller's role reads records of that object; a
+        relation to an object it does not read is not embedded."""
         relations = _relations(schema, obj)
         keep: set[str] | None = None
         if fields is not None:
@@ -50,7 +59,7 @@ class Projection:
                 keep.add(relation.join_column if relation is not None and relation.join_column else name)
                 if relation is not None:
                     keep.add(name)
-        chosen = [f for f in relations.values() if fields is None or f.name in fields]
+        chosen = [f for f in relations.values() if (fields is None or f.name in fields) and can_read(_target(f) or "")]
         return cls(
             obj=obj,
             depth=depth,

@@ -12,11 +12,20 @@ from datetime import datetime
 from typing import Any, Callable, Iterator
 
 from ..clock import new_id, now_iso
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, Conflict, NotFound
 from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
-from ..metadata.field_types import OnDelete
-from ..storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite, StorageLimit, partition_key
+from ..storage.record_store import (
+    MAX_TRANSACTION_ACTIONS,
+    DuplicateRecord,
+    RecordChanged,
+    RecordMissing,
+    RecordStore,
+    RecordWrite,
+    StorageLimit,
+    partition_key,
+    transaction_size,
+)
 from ..query.filters import And, compile_filter
 from ..query.order import compile_order, term_value
 from ..query.planner import plan_query
@@ -24,7 +33,8 @@ from .changes import Change, by_field_id, check_required
 from .cursor import decode_cursor, encode_cursor
 from .reader import PageRequest, RecordReader, query_binding
 from .defaults import default_for
-from .integrity import UniqueGuards, check_relation_targets, children_of, unique_guards
+from .integrity import UniqueGuards, check_relation_targets, unique_guards
+from .on_delete import DestroyPlan, plan_destroy
 from .shape import ObjectShape, shape_of, stored_value
 from ..metadata.rules_common import json_type
 from .values import check_values, normalise_uuid
@@ -35,8 +45,6 @@ DEFAULT_LIMIT = 60
 MAX_LIMIT = 200
 # Records one request may create or change: Twenty's documented batch size, REST and GraphQL.
 BATCH_LIMIT = 60
-# How far CASCADE follows relations from a destroyed record.
-ON_DELETE_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -201,10 +209,36 @@ class RecordService:
             changes = [Change("update", r["id"], {shape.system["deletedAt"].id: now}, r, live=False) for r in records]
             self._commit(ws, shape, changes)
             return [self.present(shape, c.after(shape)) for c in changes]
-        self._apply_on_delete(ws, shape, [r["id"] for r in records], depth=0)
-        changes = [Change("delete", r["id"], {}, r) for r in records]
-        self._commit(ws, shape, changes)
+        if not records:
+            return []
+        plan = plan_destroy(self.reader, ws.id, ws.schema, shape, records)
+        now = self.clock()
+        changes = [(shape, Change("delete", r["id"], {}, r)) for r in records]
+        for affected in plan.destroyed:
+            changes.append((affected.shape, Change("delete", affected.stored["id"], {}, affected.stored, expected=affected.expected)))
+        for affected in plan.cleared:
+            values: dict[str, Any] = {f.id: None for f in affected.cleared}
+            values[affected.shape.system["updatedAt"].id] = now
+            changes.append((affected.shape, Change("update", affected.stored["id"], values, affected.stored, expected=affected.expected)))
+        self._check_destroy_size(ws, shape, records, plan, changes)
+        self._commit_all(ws, changes)
         return [self.present(shape, r) for r in records]
+
+    @staticmethod
+    def _check_destroy_size(
+        ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]], plan: DestroyPlan, changes: list[tuple[ObjectShape, Change]]
+    ) -> None:
+        """A destroy is one transaction, so all of it or none of it is written: one that needs
+        more actions than a transaction holds is refused before anything is written."""
+        actions = transaction_size([c.write(partition_key(ws.id, s.object.id), s) for s, c in changes])
+        if actions <= MAX_TRANSACTION_ACTIONS:
+            return
+        what = f"this {shape.object.name_singular}" if len(records) == 1 else f"these {len(records)} {shape.object.name_plural}"
+        raise BadRequest(
+            f"Destroying {what} would destroy {len(plan.destroyed)} related records and clear the relation of"
+            f" {len(plan.cleared)} more: {actions} writes with the record counts, and a destroy is one transaction of at"
+            f" most {MAX_TRANSACTION_ACTIONS}. Destroy or detach the related records first"
+        )
 
     def restore_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str) -> dict[str, Any]:
         shape = shape_of(ws.schema, obj)
@@ -226,40 +260,59 @@ class RecordService:
     # -- the one write path -------------------------------------------------------------------
 
     def _commit(self, ws: WorkspaceView, shape: ObjectShape, changes: list[Change]) -> None:
-        """Check relation targets, claim unique values, then write every change in one
-        transaction; on failure the claimed values are given back and nothing is stored."""
+        self._commit_all(ws, [(shape, change) for change in changes])
+
+    def _commit_all(self, ws: WorkspaceView, changes: list[tuple[ObjectShape, Change]]) -> None:
+        """Check relation targets, claim unique values, then write every change, of one object
+        or several, in one transaction; on failure the claimed values are given back and nothing
+        is stored."""
         if not changes:
             return
-        pk = partition_key(ws.id, shape.object.id)
-        check_relation_targets(self.store, ws.id, ws.schema, shape, [c.values for c in changes if c.kind != "delete"])
-        claimed: list[tuple[str, str]] = []
-        released: list[tuple[str, str]] = []
+        shape = changes[0][0]  # the object the request is about, named by its errors
+        for each in {id(s): s for s, _ in changes}.values():
+            rows = [c.values for s, c in changes if s is each and c.kind != "delete"]
+            if rows:
+                check_relation_targets(self.store, ws.id, ws.schema, each, rows)
+        claimed: dict[str, list[tuple[str, str]]] = {}
+        released: dict[str, list[tuple[str, str]]] = {}
         writes: list[RecordWrite] = []
+
+        def give_back(taken: dict[str, list[tuple[str, str]]]) -> None:
+            for pk, guards in taken.items():
+                self.guards.release(pk, guards)
+
         try:
-            for change in changes:
-                before = unique_guards(shape, by_field_id(shape, change.stored)) if change.stored is not None else []
+            for each, change in changes:
+                pk = partition_key(ws.id, each.object.id)
+                before = unique_guards(each, by_field_id(each, change.stored)) if change.stored is not None else []
                 if change.kind == "delete":
-                    released += [(g.key, change.record_id) for g in before]
+                    released.setdefault(pk, []).extend((g.key, change.record_id) for g in before)
                 else:
-                    after = unique_guards(shape, {**by_field_id(shape, change.stored or {}), **change.values})
+                    after = unique_guards(each, {**by_field_id(each, change.stored or {}), **change.values})
                     keep = {g.key for g in before} if not change.restoring else set()
-                    self.guards.claim(pk, shape, change.record_id, [g for g in after if g.key not in keep], claimed)
-                    released += [(g.key, change.record_id) for g in before if g.key not in {a.key for a in after}]
-                writes.append(change.write(pk, shape))
+                    self.guards.claim(pk, each, change.record_id, [g for g in after if g.key not in keep], claimed.setdefault(pk, []))
+                    released.setdefault(pk, []).extend((g.key, change.record_id) for g in before if g.key not in {a.key for a in after})
+                writes.append(change.write(pk, each))
             self.store.write(writes)
         except DuplicateRecord as error:
-            self.guards.release(pk, claimed)
+            give_back(claimed)
             raise BadRequest(f"A duplicate entry was detected: a {shape.object.name_singular} with id {error.record_id} already exists") from None
         except RecordMissing:
-            self.guards.release(pk, claimed)
+            give_back(claimed)
             raise NotFound("Record not found") from None
+        except RecordChanged:
+            give_back(claimed)
+            raise Conflict(
+                f"Records related to this {shape.object.name_singular} changed while it was being written; nothing was"
+                " written. Try again"
+            ) from None
         except StorageLimit as error:
-            self.guards.release(pk, claimed)
+            give_back(claimed)
             raise BadRequest(f"Cannot write {shape.object.name_plural}: {error}") from None
         except BaseException:
-            self.guards.release(pk, claimed)
+            give_back(claimed)
             raise
-        self.guards.release(pk, released)
+        give_back(released)
 
     def _select(self, ws: WorkspaceView, shape: ObjectShape, filter_input: Any, strings: bool, operation: str, *, deleted: bool = False) -> list[dict[str, Any]]:
         """The records a bulk operation touches: at most BATCH_LIMIT, else a 400 with the count."""
@@ -282,56 +335,6 @@ class RecordService:
                 f" {BATCH_LIMIT} records. Narrow the filter."
             )
         return page.records
-
-    def _apply_on_delete(self, ws: WorkspaceView, shape: ObjectShape, record_ids: list[str], *, depth: int) -> None:
-        """Before destroying records, apply onDelete of every relation that points at them:
-        RESTRICT refuses, SET_NULL clears the children's join column, CASCADE destroys them."""
-        if not record_ids:
-            return
-        for child_obj, field, on_delete in children_of(ws.schema, shape.object):
-            child_shape = shape_of(ws.schema, child_obj)
-            children = self._children(ws, child_shape, field, record_ids)
-            if not children or on_delete is OnDelete.NO_ACTION:
-                continue
-            if on_delete is OnDelete.RESTRICT:
-                raise BadRequest(
-                    f"{len(children)} {child_obj.name_plural} still point at this {shape.object.name_singular} through"
-                    f" '{field.join_column}': delete or move them first"
-                )
-            if on_delete is OnDelete.CASCADE:
-                if depth >= ON_DELETE_DEPTH:
-                    raise BadRequest(f"Deleting would cascade more than {ON_DELETE_DEPTH} relations deep")
-                self._apply_on_delete(ws, child_shape, [c["id"] for c in children], depth=depth + 1)
-                for chunk in _chunks(children, BATCH_LIMIT):
-                    self._commit(ws, child_shape, [Change("delete", c["id"], {}, c) for c in chunk])
-            else:
-                now = self.clock()
-                for chunk in _chunks(children, BATCH_LIMIT):
-                    self._commit(ws, child_shape, [
-                        Change("update", c["id"], {field.id: None, child_shape.system["updatedAt"].id: now}, c)
-                        for c in chunk
-                    ])
-
-    def _children(self, ws: WorkspaceView, child_shape: ObjectShape, field: Any, parent_ids: list[str]) -> list[dict[str, Any]]:
-        node = compile_filter(child_shape, {field.join_column: {"in": list(parent_ids)}}, strings=False)
-        order = compile_order(child_shape, None)
-        pk = partition_key(ws.id, child_shape.object.id)
-        children: list[dict[str, Any]] = []
-        if field.index_slot is not None and len(parent_ids) > 1:
-            # One key-condition read per parent: each is an indexed equality.
-            for parent_id in parent_ids:
-                children += self._children(ws, child_shape, field, [parent_id])
-            return children
-        if len(parent_ids) == 1:
-            node = compile_filter(child_shape, {field.join_column: {"eq": parent_ids[0]}}, strings=False)
-        plan = plan_query(child_shape, node, order)
-        after: list[Any] | None = None
-        while True:
-            page = self.reader.read(pk, child_shape, node, order, plan, PageRequest(limit=MAX_LIMIT, after=after))
-            children += page.records
-            if not page.has_next_page or not page.records:
-                return children
-            after = [term_value(t, page.records[-1]) for t in order]
 
     def _live(self, ws: WorkspaceView, shape: ObjectShape, record_id: Any) -> dict[str, Any]:
         record_id = _path_id(record_id)
@@ -397,11 +400,6 @@ def _naming_record(index: int, total: int) -> Iterator[None]:
         if total == 1:
             raise
         raise BadRequest(f"Record {index} of the batch: {error.message}") from None
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _path_id(record_id: Any) -> str:

@@ -118,17 +118,25 @@ def _number(value: Any, path: str) -> int | float:
     return _storable(value, path)
 
 
-def _raw_json(value: Any, path: str) -> Any:
-    """Any JSON value, provided storage can hold it: every number storable, no empty key."""
+# DynamoDB stores attributes nested at most 32 levels deep, the record's own attribute being the
+# first; a deeper value fails the whole write with a ValidationException.
+_RAW_JSON_NESTING = 31
+
+
+def _raw_json(value: Any, path: str, levels: int = _RAW_JSON_NESTING) -> Any:
+    """Any JSON value, provided storage can hold it: every number storable, no empty key, arrays
+    and objects nested at most `levels` deep."""
+    if isinstance(value, (dict, list)) and levels == 0:
+        raise BadRequest(f"Invalid value for field '{path}': nested deeper than storage holds (32 levels, the field's own included)")
     if isinstance(value, dict):
         for key, item in value.items():
             if not key:
                 # DynamoDB refuses an empty attribute name, map keys included.
                 raise BadRequest(f"Invalid value for field '{path}': object keys must not be empty")
-            _raw_json(item, f"{path}.{key}")
+            _raw_json(item, f"{path}.{key}", levels - 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _raw_json(item, f"{path}[{i}]")
+            _raw_json(item, f"{path}[{i}]", levels - 1)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         _number(value, path)
     return value
@@ -269,6 +277,9 @@ def _composite(field: FieldMetadata, value: Any, current: Mapping[str, Any] | No
             if sub_value not in ACTOR_SOURCES:
                 raise BadRequest(f"Invalid value for field '{path}': expected one of {', '.join(ACTOR_SOURCES)}")
             merged[key] = sub_value
+        elif subfields[key] is FieldType.RAW_JSON:
+            # Stored inside the composite's map: one level of DynamoDB's nesting is taken.
+            merged[key] = _raw_json(sub_value, path, _RAW_JSON_NESTING - 1)
         else:
             merged[key] = _scalar(field, subfields[key], sub_value, path)
     return merged

@@ -19,7 +19,10 @@ from botocore.exceptions import ClientError
 
 from .dynamo import TableAdapter, from_item, to_attr, to_item
 
-__all__ = ["RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "StorageLimit", "partition_key"]
+__all__ = [
+    "RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "RecordChanged", "StorageLimit", "partition_key",
+    "transaction_size", "MAX_TRANSACTION_ACTIONS",
+]
 
 COUNT_SK = "#COUNT"
 RECORD_PREFIX = "R#"
@@ -38,6 +41,8 @@ class RecordWrite:
     record_id: str
     attributes: dict[str, Any] = field(default_factory=dict)  # put: the item; update: attributes to SET
     count_delta: int = 0
+    # Update and delete: attribute -> the value it must still hold (the state the write was planned on).
+    expected: dict[str, Any] = field(default_factory=dict)
 
 
 def _update_expression(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +67,37 @@ class DuplicateRecord(Exception):
 
 class RecordMissing(Exception):
     pass
+
+
+class RecordChanged(Exception):
+    """A write's `expected` values no longer hold: the record changed (or went) since it was read."""
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id
+
+
+def _count_deltas(actions: Sequence["RecordWrite"]) -> dict[str, int]:
+    deltas: dict[str, int] = {}
+    for action in actions:
+        if action.count_delta:
+            deltas[action.pk] = deltas.get(action.pk, 0) + action.count_delta
+    return {pk: delta for pk, delta in deltas.items() if delta}
+
+
+def transaction_size(actions: Sequence["RecordWrite"]) -> int:
+    """Actions of the one transaction `RecordStore.write` makes of these writes: one per record,
+    one per object counter that moves."""
+    return len(actions) + len(_count_deltas(actions))
+
+
+def _condition(action: "RecordWrite") -> dict[str, Any]:
+    if not action.expected:
+        return {"ConditionExpression": "attribute_exists(sk)"}
+    names = {f"#c{i}": name for i, name in enumerate(action.expected)}
+    values = {f":c{i}": to_attr(value) for i, value in enumerate(action.expected.values())}
+    checks = " AND ".join(f"#c{i} = :c{i}" for i in range(len(names)))
+    return {"ConditionExpression": f"attribute_exists(sk) AND {checks}", "names": names, "values": values}
 
 
 class StorageLimit(Exception):
@@ -126,16 +162,16 @@ class RecordStore(TableAdapter):
             if action.kind == "put":
                 items.append({"Put": {"TableName": self.table, "Item": {**key, **to_item(action.attributes)},
                                       "ConditionExpression": "attribute_not_exists(sk)"}})
-            elif action.kind == "update":
-                items.append({"Update": {"TableName": self.table, "Key": key, **_update_expression(action.attributes),
-                                         "ConditionExpression": "attribute_exists(sk)"}})
-            else:
-                items.append({"Delete": {"TableName": self.table, "Key": key, "ConditionExpression": "attribute_exists(sk)"}})
-        deltas: dict[str, int] = {}
-        for action in actions:
-            if action.count_delta:
-                deltas[action.pk] = deltas.get(action.pk, 0) + action.count_delta
-        items += [self._count_update(pk, delta) for pk, delta in deltas.items() if delta]
+                continue
+            condition = _condition(action)
+            body: dict[str, Any] = {"TableName": self.table, "Key": key, "ConditionExpression": condition["ConditionExpression"]}
+            if action.kind == "update":
+                body.update(_update_expression(action.attributes))
+            if "names" in condition:
+                body["ExpressionAttributeNames"] = {**body.get("ExpressionAttributeNames", {}), **condition["names"]}
+                body["ExpressionAttributeValues"] = {**body.get("ExpressionAttributeValues", {}), **condition["values"]}
+            items.append({"Update" if action.kind == "update" else "Delete": body})
+        items += [self._count_update(pk, delta) for pk, delta in _count_deltas(actions).items()]
         if len(items) > MAX_TRANSACTION_ACTIONS:
             raise ValueError(f"{len(items)} actions exceed one transaction")
         for attempt in range(_CONFLICT_ATTEMPTS):
@@ -153,7 +189,9 @@ class RecordStore(TableAdapter):
                 reasons = error.response.get("CancellationReasons") or []
                 for reason, action in zip(reasons, actions):
                     if reason.get("Code") == "ConditionalCheckFailed":
-                        raise (DuplicateRecord if action.kind == "put" else RecordMissing)(action.record_id) from error
+                        if action.kind == "put":
+                            raise DuplicateRecord(action.record_id) from error
+                        raise (RecordChanged if action.expected else RecordMissing)(action.record_id) from error
                 # Cancelled by a concurrent transaction on the same items (the counter is shared by
                 # every write of an object): standard retry mode does not retry these; we do.
                 retryable = {r.get("Code") for r in reasons} <= {"None", None, "TransactionConflict", "ThrottlingError"}
@@ -186,6 +224,31 @@ class RecordStore(TableAdapter):
                     TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}}, ConsistentRead=True
                 ).get("Item") or {}
             return old.get("id", {}).get("S", ""), float(old.get("at", {}).get("N", "0"))
+
+    def reserve_guards(self, pk: str, claims: Sequence[tuple[str, str]]) -> bool:
+        """Claim (guard, record id) pairs in one transaction (at most 100 actions): all of them,
+        or none and False when any is held by another record or the transaction is cancelled."""
+        at = {"N": f"{time.time():.3f}"}
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": {"pk": {"S": pk}, "sk": {"S": GUARD_PREFIX + guard}, "id": {"S": record_id}, "at": at},
+                    "ConditionExpression": "attribute_not_exists(sk) OR id = :self",
+                    "ExpressionAttributeValues": {":self": {"S": record_id}},
+                }
+            }
+            for guard, record_id in claims
+        ]
+        if not items:
+            return True
+        try:
+            self.client.transact_write_items(TransactItems=items)
+            return True
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            return False
 
     def guard_owner(self, pk: str, guard: str) -> str | None:
         item = self.client.get_item(

@@ -18,11 +18,10 @@ arguments, returns `{edges: [{node, cursor}], pageInfo, totalCount}`.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
 from ...errors import BadRequest
+from ...query.like import check_pattern_length, like_pattern
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "connection", "matches"]
 
@@ -36,15 +35,10 @@ _INVALID_CURSOR = "Invalid cursor: {cursor}. A cursor is the id of an item of th
 _NEGATIVE = "paging.{key} must not be negative, not {value}"
 
 
-@lru_cache(maxsize=256)
-def _like(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    # SQL LIKE: % is any run of characters, _ is one character, everything else is literal.
-    parts = ("." if ch == "_" else ".*" if ch == "%" else re.escape(ch) for ch in pattern)
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
 def _like_match(value: Any, pattern: Any, ignore_case: bool) -> bool:
-    return _like(str(pattern), ignore_case).fullmatch(str(value)) is not None
+    # The core filters' matcher: linear in pattern × value, whatever the pattern (query/like.py).
+    check_pattern_length(str(pattern))
+    return like_pattern(str(pattern), ignore_case).matches(str(value))
 
 
 def _ordered(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
