@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import Conflict
 from ..metadata.codec import field_from_doc, object_from_doc, to_doc
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
 from .dynamo import TableAdapter
+
+if TYPE_CHECKING:
+    from .items.workspace import DefinitionItem
 
 __all__ = ["WorkspaceHead", "MetadataStore", "SchemaConflict"]
 
@@ -80,7 +83,7 @@ class MetadataStore(TableAdapter):
     def create_workspace(self, head: WorkspaceHead, schema: WorkspaceSchema) -> None:
         """Claim the name, write the seeded schema, then the head: a workspace exists once its
         head does, so a failure half-way leaves nothing a request can reach."""
-        from .items.base import PutError, reraise
+        from .items.base import PutError, reraise, save
         from .items.workspace import HeadItem, NameItem
 
         try:
@@ -90,10 +93,11 @@ class MetadataStore(TableAdapter):
                 raise Conflict(f"A workspace named '{head.name}' already exists") from error
             reraise(error)
         self._batch_write(head.id, puts=[*schema.objects, *schema.fields])
-        HeadItem(
+        new_head = HeadItem(
             f"W#{head.id}", HEAD, id=head.id, name=head.name, schema_version=head.schema_version,
             created_at=head.created_at, secret=head.secret, usage_key=head.usage_key,
-        ).save(condition=HeadItem.pk.does_not_exist())
+        )
+        save(new_head, condition=HeadItem.pk.does_not_exist())
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -143,8 +147,9 @@ class MetadataStore(TableAdapter):
         from .items.workspace import bump_schema_version
 
         puts, deletes = list(puts), list(deletes)
-        if 1 + len(puts) + len(deletes) > MAX_TRANSACTION_ACTIONS:
-            raise ValueError(f"a schema change of {1 + len(puts) + len(deletes)} actions exceeds one transaction")
+        actions = 1 + len(puts) + len(deletes)
+        if actions > MAX_TRANSACTION_ACTIONS:
+            raise ValueError(f"a schema change of {actions} actions exceeds one transaction")
         try:
             with transaction() as change:
                 bump_schema_version(change, workspace_id, expected_version)
@@ -183,7 +188,7 @@ class MetadataStore(TableAdapter):
             reraise(error)
 
 
-def _definition_item(workspace_id: str, definition: ObjectMetadata | FieldMetadata, with_doc: bool = True) -> Any:
+def _definition_item(workspace_id: str, definition: ObjectMetadata | FieldMetadata, with_doc: bool = True) -> DefinitionItem:
     from .items.workspace import DefinitionItem
 
     doc = json.dumps(to_doc(definition), separators=(",", ":")) if with_doc else None

@@ -9,15 +9,9 @@ Written through the pynamodb models of storage/items/ (imported on first use); r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from ..storage.dynamo import TableAdapter
-
-if TYPE_CHECKING:
-    from pynamodb.expressions.condition import Condition
-    from pynamodb.expressions.update import Action
-
-    from ..storage.items.base import MetadataItem
 
 __all__ = ["PlanStore", "UsageKeyEntry"]
 
@@ -33,14 +27,16 @@ class UsageKeyEntry(NamedTuple):
 class PlanStore(TableAdapter):
     def index_usage_key(self, usage_key: str, workspace_id: str) -> None:
         """Idempotent: an existing entry keeps its apiKeyId."""
+        from ..storage.items.base import update
         from ..storage.items.usage_key import UsageKeyItem
 
-        _update(UsageKeyItem.of(usage_key), [UsageKeyItem.workspace_id.set(workspace_id)])
+        update(UsageKeyItem.of(usage_key), [UsageKeyItem.workspace_id.set(workspace_id)])
 
     def record_api_key(self, usage_key: str, api_key_id: str) -> None:
+        from ..storage.items.base import update
         from ..storage.items.usage_key import UsageKeyItem
 
-        _update(UsageKeyItem.of(usage_key), [UsageKeyItem.api_key_id.set(api_key_id)])
+        update(UsageKeyItem.of(usage_key), [UsageKeyItem.api_key_id.set(api_key_id)])
 
     def usage_key(self, usage_key: str) -> UsageKeyEntry | None:
         item = self.client.get_item(TableName=self.table, Key=_usage_key_key(usage_key)).get("Item")
@@ -50,9 +46,10 @@ class PlanStore(TableAdapter):
 
     def record_plan(self, workspace_id: str, plan_id: str) -> None:
         """Set the head's `plan`; the head must exist."""
+        from ..storage.items.base import update
         from ..storage.items.workspace import HeadItem
 
-        _update(HeadItem.of(workspace_id), [HeadItem.plan.set(plan_id)], condition=HeadItem.pk.exists())
+        update(HeadItem.of(workspace_id), [HeadItem.plan.set(plan_id)], condition=HeadItem.pk.exists())
 
     def plan_of(self, workspace_id: str) -> str | None:
         item = self.client.get_item(
@@ -72,11 +69,3 @@ def _usage_key_key(usage_key: str) -> dict[str, Any]:
 def _head_key(workspace_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"W#{workspace_id}"}, "sk": {"S": HEAD_SK}}
 
-
-def _update(item: MetadataItem, actions: list[Action], condition: Condition | None = None) -> None:
-    from ..storage.items.base import UpdateError, reraise
-
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        reraise(error)

@@ -11,11 +11,13 @@ mode, and `reset_client()` (tests switching between moto and DynamoDB Local) is 
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Optional
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -26,6 +28,8 @@ __all__ = [
     "MetadataItem",
     "SharedClientConnection",
     "transaction",
+    "save",
+    "update",
     "reraise",
     "cancelled_by_condition",
     # what the models' writes raise (each keeps botocore's ClientError as its `cause`)
@@ -78,6 +82,22 @@ def transaction() -> TransactWrite:
     """One TransactWriteItems over the shared client. pynamodb sends its actions grouped by
     kind, in this order: condition checks, deletes, puts, updates (each group in call order)."""
     return TransactWrite(connection=SharedClientConnection())
+
+
+def save(item: MetadataItem, condition: Optional[Condition] = None) -> None:
+    """One PutItem of `item`, failures raised as botocore raised them (reraise)."""
+    try:
+        item.save(condition=condition)
+    except PutError as error:
+        reraise(error)
+
+
+def update(item: MetadataItem, actions: list[Action], condition: Optional[Condition] = None) -> None:
+    """One UpdateItem of `item` (its key), failures raised as botocore raised them (reraise)."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        reraise(error)
 
 
 def reraise(error: PynamoDBException) -> NoReturn:
