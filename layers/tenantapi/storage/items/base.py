@@ -11,7 +11,7 @@ mode, and `reset_client()` (tests switching between moto and DynamoDB Local) is 
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
@@ -84,7 +84,7 @@ def transaction() -> TransactWrite:
     return TransactWrite(connection=SharedClientConnection())
 
 
-def save(item: MetadataItem, condition: Optional[Condition] = None) -> None:
+def save(item: MetadataItem, condition: Condition | None = None) -> None:
     """One PutItem of `item`, failures raised as botocore raised them (reraise)."""
     try:
         item.save(condition=condition)
@@ -92,7 +92,7 @@ def save(item: MetadataItem, condition: Optional[Condition] = None) -> None:
         reraise(error)
 
 
-def update(item: MetadataItem, actions: list[Action], condition: Optional[Condition] = None) -> None:
+def update(item: MetadataItem, actions: list[Action], condition: Condition | None = None) -> None:
     """One UpdateItem of `item` (its key), failures raised as botocore raised them (reraise)."""
     try:
         item.update(actions=actions, condition=condition)
