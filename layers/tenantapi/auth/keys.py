@@ -5,7 +5,9 @@ Metadata table items:
     pk = "WK#<workspaceId>",     sk = "K#<id>" the workspace's list of keys (never the secret)
     pk = "CK#<apiGatewayKeyId>", sk = "#KEY"   a key managed in the API Gateway console (see
                                                console_keys): its hash, so a deletion finds it
-Items of one key are written and revoked in one transaction.
+Items of one key are written and revoked in one transaction, through the pynamodb model of
+storage/items/key.py (imported on first use: the authorizer's read stays raw, and pynamodb out of
+its cold start).
 
 A key's `role` is a built-in role's name ("Admin", "Member") or a custom role's id. A key made
 with a custom role also stamps the role's item in the same transaction, which fails if the role
@@ -22,17 +24,21 @@ import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
-
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Any
 
 from ..clock import now_iso
 from ..errors import BadRequest, NotFound
 from ..records.values import parse_datetime
 from ..storage.dynamo import TableAdapter
-from .role_store import role_item_key
 from .roles import ROLES
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+    from ..storage.items.key import KeyItem
 
 __all__ = ["ApiKey", "KeyStore", "SECRET_PREFIX", "hash_secret", "new_secret", "KeyCheck", "looks_like_secret"]
 
@@ -97,24 +103,28 @@ class KeyCheck:
     reason: str | None = None
 
 
-def _attrs(key: ApiKey) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": {"S": key.id},
-        "workspaceId": {"S": key.workspace_id},
-        "name": {"S": key.name},
-        "role": {"S": key.role},
-        "createdAt": {"S": key.created_at},
-        "usageKey": {"S": key.usage_key},
-    }
-    for name, value in (
-        ("expiresAt", key.expires_at),
-        ("revokedAt", key.revoked_at),
-        ("updatedAt", key.updated_at),
-        ("consoleKeyId", key.console_key_id),
-    ):
-        if value:
-            item[name] = {"S": value}
-    return item
+def _item(pk: str, sk: str, key: ApiKey, digest: str | None = None) -> KeyItem:
+    """One of the key's items; optional attributes are absent when unset."""
+    from ..storage.items.key import KeyItem
+
+    return KeyItem(
+        pk, sk, id=key.id, workspace_id=key.workspace_id, name=key.name, role=key.role, created_at=key.created_at,
+        usage_key=key.usage_key, expires_at=key.expires_at or None, revoked_at=key.revoked_at or None,
+        updated_at=key.updated_at or None, console_key_id=key.console_key_id or None, digest=digest,
+    )
+
+
+def _hash_item(digest: str, key: ApiKey) -> KeyItem:
+    return _item(f"H#{digest}", "#KEY", key)
+
+
+def _listing_item(key: ApiKey, digest: str) -> KeyItem:
+    return _item(f"WK#{key.workspace_id}", f"K#{key.id}", key, digest)
+
+
+def _console_item(key: ApiKey, digest: str) -> KeyItem:
+    assert key.console_key_id, "a console key has its API Gateway id"
+    return _item(f"CK#{key.console_key_id}", "#KEY", key, digest)
 
 
 def _key_from(item: dict[str, Any]) -> ApiKey:
@@ -162,30 +172,37 @@ def _check_role(role: str) -> None:
 class KeyStore(TableAdapter):
     # -- writes -------------------------------------------------------------------------------
 
-    def _role_stamp(self, key: ApiKey) -> list[dict[str, Any]]:
+    @contextmanager
+    def _transaction(self, role: str | None = None) -> Iterator[TransactWrite]:
+        """One TransactWriteItems. When it stamps a custom role (_stamp_role: an update, added
+        last, so its cancellation reason is the last one) and that role's item is gone, the
+        answer is that the role does not exist."""
+        from ..storage.items.base import TransactWriteError, cancelled_by_condition, reraise, transaction
+
+        try:
+            with transaction() as write:
+                yield write
+        except TransactWriteError as error:
+            if role is not None and role not in ROLES and cancelled_by_condition(error, -1):
+                raise BadRequest(f"Role '{role}' does not exist") from error
+            reraise(error)
+
+    @staticmethod
+    def _stamp_role(write: TransactWrite, key: ApiKey) -> None:
         """For a custom role: stamp its item, failing the transaction if it no longer exists."""
         if key.role in ROLES:
-            return []
-        return [{"Update": {
-            "TableName": self.table, "Key": role_item_key(key.workspace_id, key.role),
-            "UpdateExpression": "SET keyStamp = :key", "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeValues": {":key": {"S": key.id}},
-        }}]
+            return
+        from ..storage.items.role import RoleItem
 
-    def _transact(self, actions: list[dict[str, Any]], role: str | None = None) -> None:
-        try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            reasons = error.response.get("CancellationReasons") or []
-            stamp_failed = role is not None and role not in ROLES and reasons and reasons[-1].get("Code") == "ConditionalCheckFailed"
-            if error.response["Error"]["Code"] == "TransactionCanceledException" and stamp_failed:
-                raise BadRequest(f"Role '{role}' does not exist") from error
-            raise
+        write.update(RoleItem.of(key.workspace_id, key.role), actions=[RoleItem.key_stamp.set(key.id)],
+                     condition=RoleItem.pk.exists())
 
     def create(
         self, workspace_id: str, *, role: str, name: str, usage_key: str, expires_at: str | None = None
     ) -> tuple[ApiKey, str]:
         """A new key and its secret (returned once, never stored)."""
+        from ..storage.items.key import KeyItem
+
         _check_role(role)
         name = _check_name(name)
         if expires_at is not None:
@@ -197,16 +214,10 @@ class KeyStore(TableAdapter):
         )
         secret = new_secret()
         digest = hash_secret(secret)
-        self._transact(
-            [
-                {"Put": {"TableName": self.table, "Item": {**_hash_key(digest), **_attrs(key)},
-                         "ConditionExpression": "attribute_not_exists(pk)"}},
-                {"Put": {"TableName": self.table, "Item": {**_listing_key(workspace_id, key.id), "hash": {"S": digest}, **_attrs(key)}}},
-                # Last, so that its cancellation reason is the last one (see _transact).
-                *self._role_stamp(key),
-            ],
-            role,
-        )
+        with self._transaction(role) as write:
+            write.save(_hash_item(digest, key), condition=KeyItem.pk.does_not_exist())
+            write.save(_listing_item(key, digest))
+            self._stamp_role(write, key)
         return key, secret
 
     def update(
@@ -239,18 +250,17 @@ class KeyStore(TableAdapter):
 
     def _rewrite(self, key: ApiKey, digest: str) -> None:
         """Put both items of an existing key (they exist: a concurrent delete is not a thing)."""
-        self.client.transact_write_items(
-            TransactItems=[
-                {"Put": {"TableName": self.table, "Item": {**_hash_key(digest), **_attrs(key)},
-                         "ConditionExpression": "attribute_exists(pk)"}},
-                {"Put": {"TableName": self.table, "Item": {**_listing_key(key.workspace_id, key.id), "hash": {"S": digest}, **_attrs(key)},
-                         "ConditionExpression": "attribute_exists(pk)"}},
-            ]
-        )
+        from ..storage.items.key import KeyItem
+
+        with self._transaction() as write:
+            for item in (_hash_item(digest, key), _listing_item(key, digest)):
+                write.save(item, condition=KeyItem.pk.exists())
 
     def rotate(self, key_id: str, workspace_id: str, *, expires_at: str | None = None) -> tuple[ApiKey, str]:
         """A new secret for an active key (Twenty's generateApiKeyToken); the previous secret
         stops working at once (within the authorizer's cache TTL)."""
+        from ..storage.items.key import KeyItem
+
         found = self.find(key_id, workspace_id)
         if found is None:
             raise NotFound(f"API key {key_id} not found")
@@ -261,15 +271,10 @@ class KeyStore(TableAdapter):
         key = replace(key, updated_at=now_iso(), expires_at=parse_datetime(expires_at, "expiresAt") if expires_at else key.expires_at)
         secret = new_secret()
         digest = hash_secret(secret)
-        self.client.transact_write_items(
-            TransactItems=[
-                {"Delete": {"TableName": self.table, "Key": _hash_key(old_digest)}},
-                {"Put": {"TableName": self.table, "Item": {**_hash_key(digest), **_attrs(key)},
-                         "ConditionExpression": "attribute_not_exists(pk)"}},
-                {"Put": {"TableName": self.table, "Item": {**_listing_key(workspace_id, key.id), "hash": {"S": digest}, **_attrs(key)},
-                         "ConditionExpression": "attribute_exists(pk)"}},
-            ]
-        )
+        with self._transaction() as write:
+            write.delete(_hash_item(old_digest, key))
+            write.save(_hash_item(digest, key), condition=KeyItem.pk.does_not_exist())
+            write.save(_listing_item(key, digest), condition=KeyItem.pk.exists())
         return key, secret
 
     def revoke(self, key_id: str, workspace_id: str | None = None) -> ApiKey:
@@ -283,18 +288,13 @@ class KeyStore(TableAdapter):
         return self._revoke(key, digest)
 
     def _revoke(self, key: ApiKey, digest: str) -> ApiKey:
+        from ..storage.items.key import KeyItem
+
         revoked_at = now_iso()
-        update = {
-            "UpdateExpression": "SET revokedAt = :now, updatedAt = :now",
-            "ExpressionAttributeValues": {":now": {"S": revoked_at}},
-            "ConditionExpression": "attribute_exists(pk)",
-        }
-        self.client.transact_write_items(
-            TransactItems=[
-                {"Update": {"TableName": self.table, "Key": _hash_key(digest), **update}},
-                {"Update": {"TableName": self.table, "Key": _listing_key(key.workspace_id, key.id), **update}},
-            ]
-        )
+        with self._transaction() as write:
+            for item in (_hash_item(digest, key), _listing_item(key, digest)):
+                write.update(item, actions=[KeyItem.revoked_at.set(revoked_at), KeyItem.updated_at.set(revoked_at)],
+                             condition=KeyItem.pk.exists())
         return replace(key, revoked_at=revoked_at, updated_at=revoked_at)
 
     # -- console-managed keys (written by console_keys only) -----------------------------------
@@ -315,32 +315,32 @@ class KeyStore(TableAdapter):
     def put_console_key(self, key: ApiKey, value: str, previous: ApiKey | None = None) -> None:
         """Write a console key as it now is. When it moved to another workspace, the previous
         workspace's listing shows it revoked."""
-        assert key.console_key_id, "a console key has its API Gateway id"
+        from ..storage.items.key import KeyItem
+
         # The value itself is never stored: the authorizer has it in hand when it needs it.
         digest = hash_secret(value)
-        actions: list[dict[str, Any]] = [
-            {"Put": {"TableName": self.table, "Item": {**_hash_key(digest), **_attrs(key)}}},
-            {"Put": {"TableName": self.table, "Item": {**_listing_key(key.workspace_id, key.id), "hash": {"S": digest}, **_attrs(key)}}},
-            {"Put": {"TableName": self.table, "Item": {**_console_key(key.console_key_id), "hash": {"S": digest}, **_attrs(key)}}},
-        ]
-        if previous is not None and previous.workspace_id != key.workspace_id:
-            now = now_iso()
-            actions.append({"Update": {
-                "TableName": self.table, "Key": _listing_key(previous.workspace_id, previous.id),
-                "UpdateExpression": "SET revokedAt = if_not_exists(revokedAt, :now), updatedAt = :now",
-                "ExpressionAttributeValues": {":now": {"S": now}},
-            }})
-        actions += self._role_stamp(key)
-        self._transact(actions, key.role)
+        with self._transaction(key.role) as write:
+            for item in (_hash_item(digest, key), _listing_item(key, digest), _console_item(key, digest)):
+                write.save(item)
+            if previous is not None and previous.workspace_id != key.workspace_id:
+                now = now_iso()
+                write.update(KeyItem(f"WK#{previous.workspace_id}", f"K#{previous.id}"),
+                             actions=[KeyItem.revoked_at.set(KeyItem.revoked_at | now), KeyItem.updated_at.set(now)])
+            self._stamp_role(write, key)
 
     def forget_console_key(self, console_key_id: str) -> ApiKey | None:
         """A console key was deleted: revoke it and drop its console item."""
+        from ..storage.items.base import DeleteError, reraise
+
         found = self.console_key(console_key_id)
         if found is None:
             return None
         key, digest = found
         revoked = key if key.revoked_at else self._revoke(key, digest)
-        self.client.delete_item(TableName=self.table, Key=_console_key(console_key_id))
+        try:
+            _console_item(key, digest).delete()
+        except DeleteError as error:
+            reraise(error)
         return revoked
 
     # -- reads --------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ Items, in the workspace's own partition next to its schema:
 A role change is one TransactWriteItems that also bumps the workspace's `schemaVersion` under
 the same optimistic condition as a schema change (MetadataStore.commit): the head every request
 reads names the version, so the very next request sees the change, as it sees a schema change.
+Changes are written through the pynamodb model of storage/items/role.py (imported on first use);
+reads are raw, as on a request path.
 
 Roles are cached per (workspace, schemaVersion) in the warm function, like schemas. A request
 whose key has a built-in role reads nothing for it; one with a custom role reads the head it
@@ -25,11 +27,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from ..metadata.cache import LRUCache
 from ..storage.dynamo import TableAdapter
-from ..storage.metadata_store import HEAD, MetadataStore, SchemaConflict, WorkspaceHead
+from ..storage.metadata_store import MetadataStore, SchemaConflict, WorkspaceHead
 from .role_model import RoleDefinition, builtin_roles
 from .roles import ROLES, Role
 
@@ -126,50 +126,30 @@ class RoleStore(TableAdapter):
     ) -> int:
         """Create, change or delete one custom role and bump schemaVersion, atomically; the new
         version, or SchemaConflict when the workspace moved on (or a key took the role meanwhile)."""
-        actions: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": {"pk": {"S": f"W#{workspace_id}"}, "sk": {"S": HEAD}},
-                    "UpdateExpression": "SET schemaVersion = :next",
-                    "ConditionExpression": "schemaVersion = :expected",
-                    "ExpressionAttributeValues": {
-                        ":expected": {"N": str(expected_version)},
-                        ":next": {"N": str(expected_version + 1)},
-                    },
-                }
-            }
-        ]
-        if put is not None:
-            doc = {"S": json.dumps(put.to_doc(), separators=(",", ":"))}
-            if is_new:
-                actions.append({"Put": {
-                    "TableName": self.table, "Item": {**role_item_key(workspace_id, put.id), "doc": doc},
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }})
-            else:
-                # An update, not a Put: the item's keyStamp must survive the change.
-                actions.append({"Update": {
-                    "TableName": self.table, "Key": role_item_key(workspace_id, put.id),
-                    "UpdateExpression": "SET doc = :doc", "ConditionExpression": "attribute_exists(pk)",
-                    "ExpressionAttributeValues": {":doc": doc},
-                }})
-        if delete is not None:
-            condition = "attribute_exists(pk) AND attribute_not_exists(keyStamp)"
-            values: dict[str, Any] = {}
-            if seen_key_stamp is not None:
-                condition = "attribute_exists(pk) AND keyStamp = :stamp"
-                values = {"ExpressionAttributeValues": {":stamp": {"S": seen_key_stamp}}}
-            actions.append({"Delete": {
-                "TableName": self.table, "Key": role_item_key(workspace_id, delete.id),
-                "ConditionExpression": condition, **values,
-            }})
+        from ..storage.items.base import TransactWriteError, reraise, transaction
+        from ..storage.items.role import RoleItem
+        from ..storage.items.workspace import bump_schema_version
+
         try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("TransactionCanceledException", "TransactionConflictException"):
+            with transaction() as change:
+                bump_schema_version(change, workspace_id, expected_version)
+                if put is not None:
+                    doc = json.dumps(put.to_doc(), separators=(",", ":"))
+                    if is_new:
+                        change.save(RoleItem.of(workspace_id, put.id, doc=doc), condition=RoleItem.pk.does_not_exist())
+                    else:
+                        # An update, not a Put: the item's keyStamp must survive the change.
+                        change.update(RoleItem.of(workspace_id, put.id), actions=[RoleItem.doc.set(doc)],
+                                      condition=RoleItem.pk.exists())
+                if delete is not None:
+                    # The stamp the caller saw when it found no active key with this role: a key
+                    # created since then has moved it, and cancels the deletion.
+                    stamp = RoleItem.key_stamp.does_not_exist() if seen_key_stamp is None else RoleItem.key_stamp == seen_key_stamp
+                    change.delete(RoleItem.of(workspace_id, delete.id), condition=RoleItem.pk.exists() & stamp)
+        except TransactWriteError as error:
+            if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
                 raise SchemaConflict() from error
-            raise
+            reraise(error)
         return expected_version + 1
 
 

@@ -115,7 +115,8 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 class TableAdapter:
     """Base of the table adapters: a table (given, or the setting read at each use: tests and
     the local runner change the environment at run time) and a client (the process's unless
-    given)."""
+    given). The pynamodb models of the metadata table (storage/items/) always use the setting
+    and the process's client: a given table or client applies to the raw calls only."""
 
     setting = "metadata_table"  # the Settings attribute naming this adapter's default table
 

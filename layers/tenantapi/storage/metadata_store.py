@@ -12,20 +12,24 @@ Layout (one partition per workspace, so the whole schema is one Query):
 The head may also hold `plan` and `rateLimit` (usage_plans/, limits/).
 Every schema change is one TransactWriteItems that bumps `schemaVersion` under the condition that
 it still holds the version the change was computed from (optimistic concurrency).
+
+Reads (the head, the schema: on every request) are raw GetItem and Query calls; writes go through
+the pynamodb models of storage/items/workspace.py, imported on first use (cold start: README).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable
-
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import Conflict
 from ..metadata.codec import field_from_doc, object_from_doc, to_doc
 from ..metadata.model import FieldMetadata, ObjectMetadata, WorkspaceSchema
 from .dynamo import TableAdapter
+
+if TYPE_CHECKING:
+    from .items.workspace import DefinitionItem
 
 __all__ = ["WorkspaceHead", "MetadataStore", "SchemaConflict"]
 
@@ -79,31 +83,21 @@ class MetadataStore(TableAdapter):
     def create_workspace(self, head: WorkspaceHead, schema: WorkspaceSchema) -> None:
         """Claim the name, write the seeded schema, then the head: a workspace exists once its
         head does, so a failure half-way leaves nothing a request can reach."""
+        from .items.base import PutError, reraise, save
+        from .items.workspace import HeadItem, NameItem
+
         try:
-            self.client.put_item(
-                TableName=self.table,
-                Item={"pk": {"S": f"N#{head.name}"}, "sk": {"S": "#NAME"}, "workspaceId": {"S": head.id}},
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            NameItem(f"N#{head.name}", "#NAME", workspace_id=head.id).save(condition=NameItem.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
                 raise Conflict(f"A workspace named '{head.name}' already exists") from error
-            raise
-        self._batch_put(head.id, [*schema.objects, *schema.fields])
-        self.client.put_item(
-            TableName=self.table,
-            Item={
-                "pk": _ws_pk(head.id),
-                "sk": {"S": HEAD},
-                "id": {"S": head.id},
-                "name": {"S": head.name},
-                "schemaVersion": {"N": str(head.schema_version)},
-                "createdAt": {"S": head.created_at},
-                "secret": {"S": head.secret},
-                "usageKey": {"S": head.usage_key},
-            },
-            ConditionExpression="attribute_not_exists(pk)",
+            reraise(error)
+        self._batch_write(head.id, puts=[*schema.objects, *schema.fields])
+        new_head = HeadItem(
+            f"W#{head.id}", HEAD, id=head.id, name=head.name, schema_version=head.schema_version,
+            created_at=head.created_at, secret=head.secret, usage_key=head.usage_key,
         )
+        save(new_head, condition=HeadItem.pk.does_not_exist())
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -149,65 +143,56 @@ class MetadataStore(TableAdapter):
         deletes: Iterable[ObjectMetadata | FieldMetadata] = (),
     ) -> int:
         """Apply a schema change atomically and return the new schemaVersion."""
+        from .items.base import TransactWriteError, reraise, transaction
+        from .items.workspace import bump_schema_version
+
         puts, deletes = list(puts), list(deletes)
-        actions: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": {"pk": _ws_pk(workspace_id), "sk": {"S": HEAD}},
-                    "UpdateExpression": "SET schemaVersion = :next",
-                    "ConditionExpression": "schemaVersion = :expected",
-                    "ExpressionAttributeValues": {
-                        ":expected": {"N": str(expected_version)},
-                        ":next": {"N": str(expected_version + 1)},
-                    },
-                }
-            }
-        ]
-        actions += [{"Put": {"TableName": self.table, "Item": self._definition_item(workspace_id, d)}} for d in puts]
-        actions += [
-            {"Delete": {"TableName": self.table, "Key": {"pk": _ws_pk(workspace_id), "sk": {"S": _definition_sk(d)}}}}
-            for d in deletes
-        ]
-        if len(actions) > MAX_TRANSACTION_ACTIONS:
-            raise ValueError(f"a schema change of {len(actions)} actions exceeds one transaction")
+        actions = 1 + len(puts) + len(deletes)
+        if actions > MAX_TRANSACTION_ACTIONS:
+            raise ValueError(f"a schema change of {actions} actions exceeds one transaction")
         try:
-            self.client.transact_write_items(TransactItems=actions)
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("TransactionCanceledException", "TransactionConflictException"):
+            with transaction() as change:
+                bump_schema_version(change, workspace_id, expected_version)
+                for definition in puts:
+                    change.save(_definition_item(workspace_id, definition))
+                for definition in deletes:
+                    change.delete(_definition_item(workspace_id, definition, with_doc=False))
+        except TransactWriteError as error:
+            if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
                 raise SchemaConflict() from error
-            raise
+            reraise(error)
         return expected_version + 1
 
     def delete_definitions(self, workspace_id: str, definitions: Iterable[ObjectMetadata | FieldMetadata]) -> None:
         """Remove definitions no schema refers to any more (the fields of a deleted object)."""
-        keys = [{"pk": _ws_pk(workspace_id), "sk": {"S": _definition_sk(d)}} for d in definitions]
-        self._batch(keys, lambda key: {"DeleteRequest": {"Key": key}})
+        self._batch_write(workspace_id, deletes=definitions)
 
-    # -- helpers ------------------------------------------------------------------------------
+    def _batch_write(
+        self,
+        workspace_id: str,
+        puts: Iterable[ObjectMetadata | FieldMetadata] = (),
+        deletes: Iterable[ObjectMetadata | FieldMetadata] = (),
+    ) -> None:
+        # BatchWriteItem takes 25 requests (DynamoDB limit): pynamodb sends them 25 at a time and
+        # sends unprocessed ones again (MetadataItem.Meta.max_retry_attempts rounds).
+        from .items.base import PutError, reraise
+        from .items.workspace import DefinitionItem
 
-    def _definition_item(self, workspace_id: str, definition: ObjectMetadata | FieldMetadata) -> dict[str, Any]:
-        return {
-            "pk": _ws_pk(workspace_id),
-            "sk": {"S": _definition_sk(definition)},
-            "doc": {"S": json.dumps(to_doc(definition), separators=(",", ":"))},
-        }
+        try:
+            with DefinitionItem.batch_write() as batch:
+                for definition in puts:
+                    batch.save(_definition_item(workspace_id, definition))
+                for definition in deletes:
+                    batch.delete(_definition_item(workspace_id, definition, with_doc=False))
+        except PutError as error:
+            reraise(error)
 
-    def _batch_put(self, workspace_id: str, definitions: Iterable[ObjectMetadata | FieldMetadata]) -> None:
-        items = [self._definition_item(workspace_id, d) for d in definitions]
-        self._batch(items, lambda item: {"PutRequest": {"Item": item}})
 
-    def _batch(self, entries: list[Any], request: Any) -> None:
-        # BatchWriteItem takes 25 requests (DynamoDB limit); unprocessed ones are sent again.
-        for start in range(0, len(entries), 25):
-            pending = {self.table: [request(e) for e in entries[start : start + 25]]}
-            for _ in range(8):
-                response = self.client.batch_write_item(RequestItems=pending)
-                pending = response.get("UnprocessedItems") or {}
-                if not pending:
-                    break
-            else:
-                raise RuntimeError("DynamoDB left items unprocessed after retries")
+def _definition_item(workspace_id: str, definition: ObjectMetadata | FieldMetadata, with_doc: bool = True) -> DefinitionItem:
+    from .items.workspace import DefinitionItem
+
+    doc = json.dumps(to_doc(definition), separators=(",", ":")) if with_doc else None
+    return DefinitionItem(f"W#{workspace_id}", _definition_sk(definition), doc=doc)
 
 
 def _head_from_item(item: dict[str, Any]) -> WorkspaceHead:

@@ -4,6 +4,7 @@ Metadata table items (docs/api.md §8.3):
     pk = "UK#<usageKey>",   sk = "#USAGEKEY"   workspaceId, and apiKeyId once API Gateway has the key
     pk = "W#<workspaceId>", sk = "#HEAD"       the head's optional `plan`: the usage plan id (on AWS)
                                                or logical id (locally); absent means the default plan
+Written through the pynamodb models of storage/items/ (imported on first use); read raw.
 """
 
 from __future__ import annotations
@@ -26,20 +27,16 @@ class UsageKeyEntry(NamedTuple):
 class PlanStore(TableAdapter):
     def index_usage_key(self, usage_key: str, workspace_id: str) -> None:
         """Idempotent: an existing entry keeps its apiKeyId."""
-        self.client.update_item(
-            TableName=self.table,
-            Key=_usage_key_key(usage_key),
-            UpdateExpression="SET workspaceId = :w",
-            ExpressionAttributeValues={":w": {"S": workspace_id}},
-        )
+        from ..storage.items.base import update
+        from ..storage.items.usage_key import UsageKeyItem
+
+        update(UsageKeyItem.of(usage_key), [UsageKeyItem.workspace_id.set(workspace_id)])
 
     def record_api_key(self, usage_key: str, api_key_id: str) -> None:
-        self.client.update_item(
-            TableName=self.table,
-            Key=_usage_key_key(usage_key),
-            UpdateExpression="SET apiKeyId = :k",
-            ExpressionAttributeValues={":k": {"S": api_key_id}},
-        )
+        from ..storage.items.base import update
+        from ..storage.items.usage_key import UsageKeyItem
+
+        update(UsageKeyItem.of(usage_key), [UsageKeyItem.api_key_id.set(api_key_id)])
 
     def usage_key(self, usage_key: str) -> UsageKeyEntry | None:
         item = self.client.get_item(TableName=self.table, Key=_usage_key_key(usage_key)).get("Item")
@@ -49,14 +46,10 @@ class PlanStore(TableAdapter):
 
     def record_plan(self, workspace_id: str, plan_id: str) -> None:
         """Set the head's `plan`; the head must exist."""
-        self.client.update_item(
-            TableName=self.table,
-            Key=_head_key(workspace_id),
-            UpdateExpression="SET #plan = :plan",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames={"#plan": "plan"},
-            ExpressionAttributeValues={":plan": {"S": plan_id}},
-        )
+        from ..storage.items.base import update
+        from ..storage.items.workspace import HeadItem
+
+        update(HeadItem.of(workspace_id), [HeadItem.plan.set(plan_id)], condition=HeadItem.pk.exists())
 
     def plan_of(self, workspace_id: str) -> str | None:
         item = self.client.get_item(
@@ -75,3 +68,4 @@ def _usage_key_key(usage_key: str) -> dict[str, Any]:
 
 def _head_key(workspace_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"W#{workspace_id}"}, "sk": {"S": HEAD_SK}}
+
