@@ -17,7 +17,8 @@ TOO_DEEP = "The body nests arrays and objects deeper than 64 levels; at most 64 
 def tenant(new_tenant):
     tenant = new_tenant(f"nesting-{uuid.uuid4().hex[:8]}")
     # Some 90 requests in a few seconds, past the functions' 100 per minute when the machine is
-    # quick (the default plan's burst of 100 still holds them): this module is about bodies, not limits.
+    # quick (the default plan's burst of 100 still holds them): this module is about bodies, not
+    # limits. Set before the first request: a function keeps a workspace's limits for a minute.
     set_workspace_limits(tenant.workspace_id, long=BucketLimit(10_000, 60_000), short=BucketLimit(1_000, 1_000))
     company = tenant.client.post("/rest/companies", json={"name": "Acme"})
     assert company.status_code == 201, company.text
