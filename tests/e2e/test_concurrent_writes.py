@@ -11,6 +11,7 @@ rounds of a race lost).
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
@@ -76,11 +77,19 @@ def test_ten_soft_deletes_of_one_record_delete_it_once_and_the_count_stays_exact
 
 def test_an_update_racing_a_soft_delete_ends_as_one_of_the_two_serial_orders(tenant, gateway_url):
     client = tenant.client
-    for _ in range(ROUNDS):
+    for round_ in range(ROUNDS):
         person = create_person(client, city="before")
+        # The soft delete leaves a little later each round, so some land between the update's read
+        # and its write (which a unique value to claim widens, as a real update's would).
+        delay = (round_ % 9) * 0.004
+
+        def soft_delete(c: httpx.Client) -> httpx.Response:
+            time.sleep(delay)
+            return c.delete(f"/rest/people/{person['id']}", params={"soft_delete": "true"})
+
         patched, deleted = race(tenant, gateway_url, [
-            lambda c: c.patch(f"/rest/people/{person['id']}", json={"city": "after"}),
-            lambda c: c.delete(f"/rest/people/{person['id']}", params={"soft_delete": "true"}),
+            lambda c: c.patch(f"/rest/people/{person['id']}", json={"city": "after", "emails": {"primaryEmail": f"{uuid.uuid4().hex}@race.test"}}),
+            soft_delete,
         ])
         assert deleted.status_code == 200
         # Update first: both answer 200 and the soft-deleted record holds the update. Soft delete
