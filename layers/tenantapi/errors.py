@@ -13,6 +13,7 @@ __all__ = [
     "NotFound",
     "Forbidden",
     "Conflict",
+    "PreconditionFailed",
     "Unauthenticated",
     "MissingToken",
 ]
@@ -45,6 +46,19 @@ class Conflict(ApiError):
     status_code = 409
     error = "ConflictException"
     graphql_code = "CONFLICT"
+
+
+class PreconditionFailed(ApiError):
+    """An `If-Match` that no longer names the record's ETag (docs/api.md §3.9): nothing written."""
+
+    status_code = 412
+    error = "PreconditionFailedException"
+    graphql_code = "CONFLICT"
+
+    def __init__(
+        self, message: str = "The record has changed since the ETag given in If-Match was read; nothing was written. Read it again"
+    ) -> None:
+        super().__init__(message)
 
 
 class Forbidden(ApiError):

@@ -49,13 +49,37 @@ def family():
 
 
 @pytest.mark.parametrize("moved", ["CASCADE", "SET_NULL"])
-def test_a_child_moved_while_the_destroy_runs_fails_it_whole_with_a_409(family, monkeypatch, moved):
+def test_a_child_moved_while_the_destroy_runs_is_left_alone_by_the_destroy_planned_again(family, monkeypatch, moved):
+    records, ws, parent, kids, parent_id, other_id, children = family
+    plan = record_service.plan_destroy
+    moves = []
+
+    def plan_then_move_once(*args: Any, **kwargs: Any) -> Any:
+        planned = plan(*args, **kwargs)
+        if not moves:
+            moves.append(records.update_one(ws, kids[moved], children[moved][0]["id"], {"parentId": other_id}))
+        return planned
+
+    monkeypatch.setattr(record_service, "plan_destroy", plan_then_move_once)
+    records.delete_one(ws, parent, parent_id, soft=False)
+    moved_child = children[moved][0]["id"]
+    for on_delete, kid in kids.items():
+        remaining = {c["id"]: c["parentId"] for c in records.find_many(ws, kid, limit=10).records}
+        expected = {} if on_delete == "CASCADE" else {c["id"]: None for c in children[on_delete]}
+        if on_delete == moved:
+            expected[moved_child] = other_id  # moved before the destroy committed: not its child any more
+        assert remaining == expected
+
+
+@pytest.mark.parametrize("moved", ["CASCADE", "SET_NULL"])
+def test_a_child_that_keeps_moving_fails_the_destroy_whole_with_a_409(family, monkeypatch, moved):
     records, ws, parent, kids, parent_id, other_id, children = family
     plan = record_service.plan_destroy
 
     def plan_then_move(*args: Any, **kwargs: Any) -> Any:
         planned = plan(*args, **kwargs)
-        records.update_one(ws, kids[moved], children[moved][0]["id"], {"parentId": other_id})
+        # Back and forth, so every attempt's plan still holds the child and every attempt loses.
+        records.update_one(ws, kids[moved], children[moved][0]["id"], {"parentId": parent_id})
         return planned
 
     monkeypatch.setattr(record_service, "plan_destroy", plan_then_move)
@@ -65,10 +89,7 @@ def test_a_child_moved_while_the_destroy_runs_fails_it_whole_with_a_409(family, 
     assert records.get_one(ws, parent, parent_id)["id"] == parent_id
     for on_delete, kid in kids.items():
         remaining = records.find_many(ws, kid, limit=10).records
-        expected = {c["id"]: parent_id for c in children[on_delete]}
-        if on_delete == moved:
-            expected[children[moved][0]["id"]] = other_id
-        assert {c["id"]: c["parentId"] for c in remaining} == expected
+        assert {c["id"]: c["parentId"] for c in remaining} == {c["id"]: parent_id for c in children[on_delete]}
 
 
 def test_without_a_concurrent_change_the_same_destroy_is_written_whole(family):

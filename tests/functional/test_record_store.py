@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-from tenantapi.storage.record_store import DuplicateRecord, RecordMissing, RecordStore, RecordWrite
+from tenantapi.storage.record_store import DuplicateRecord, RecordChanged, RecordMissing, RecordStore, RecordWrite, StorageLimit
 
 
 def _pk() -> str:
@@ -27,8 +27,8 @@ def test_put_update_delete_keep_the_count(dynamodb_backend):
     a, b = _ids(2)
     store.write(_puts(pk, [(a, {"f1": "x", "s1": "Lx\x01" + a}), (b, {"f1": "y", "f3": None})]))
     assert store.count(pk) == 2
-    assert store.get(pk, a) == {"id": a, "f1": "x", "s1": "Lx\x01" + a}
-    assert store.get(pk, b) == {"id": b, "f1": "y", "f3": None}  # nulls are stored
+    assert store.get(pk, a) == {"id": a, "f1": "x", "s1": "Lx\x01" + a, "v": 1}  # a new record is version 1
+    assert store.get(pk, b) == {"id": b, "f1": "y", "f3": None, "v": 1}  # nulls are stored
     store.write([RecordWrite("update", pk, a, {"f1": "z", "f2": 3.5})])
     assert store.get(pk, a)["f1"] == "z" and store.get(pk, a)["f2"] == 3.5
     store.write([RecordWrite("delete", pk, b, count_delta=-1)])
@@ -93,3 +93,64 @@ def test_purge_removes_the_whole_collection(dynamodb_backend):
     store.write(_puts(pk, [(i, {"f1": "v"}) for i in _ids(30)]))
     assert store.purge(pk) == 31  # 30 records and the count
     assert store.count(pk) == 0 and _ids_of(store, pk, begins_with="R#") == []
+
+
+def test_an_update_sets_the_next_version_only_from_the_version_it_read(dynamodb_backend):
+    store, pk = RecordStore(), _pk()
+    (a,) = _ids(1)
+    store.write(_puts(pk, [(a, {"f1": "x"})]))
+    store.write([RecordWrite("update", pk, a, {"f1": "y"}, version=1)])
+    assert store.get(pk, a)["v"] == 2
+    with pytest.raises(RecordChanged):
+        store.write([RecordWrite("update", pk, a, {"f1": "stale"}, version=1, count_delta=-1)])
+    assert store.get(pk, a) == {"id": a, "f1": "y", "v": 2} and store.count(pk) == 1  # nothing of it written
+    with pytest.raises(RecordChanged):
+        store.write([RecordWrite("delete", pk, a, version=1, count_delta=-1)])
+    assert store.count(pk) == 1
+
+
+def test_a_record_written_before_versions_is_version_0(dynamodb_backend):
+    store, pk = RecordStore(), _pk()
+    (a,) = _ids(1)
+    store.client.put_item(TableName=store.table, Item={"pk": {"S": pk}, "sk": {"S": "R#" + a}, "f1": {"S": "old"}})
+    with pytest.raises(RecordChanged):
+        store.write([RecordWrite("update", pk, a, {"f1": "x"}, version=1)])
+    store.write([RecordWrite("update", pk, a, {"f1": "new"}, version=0)])
+    assert store.get(pk, a) == {"id": a, "f1": "new", "v": 1}
+    with pytest.raises(RecordChanged):
+        store.write([RecordWrite("update", pk, a, {"f1": "again"}, version=0)])  # two writers of version 0: one wins
+
+
+def test_a_link_cancels_the_transaction_when_its_target_is_gone_or_soft_deleted(dynamodb_backend):
+    store, pk, target_pk = RecordStore(), _pk(), _pk()
+    live, deleted, gone, child = _ids(4)
+    store.write(_puts(target_pk, [(live, {"d": None}), (deleted, {"d": "2026-01-01T00:00:00.000Z"})]))
+    store.write(_puts(pk, [(child, {"f1": live})]) + [RecordWrite("link", target_pk, live, live_key="d")])
+    assert store.get(target_pk, live) == {"id": live, "d": None, "v": 1, "c": 1}  # counted, version unchanged
+    for target in (deleted, gone):
+        other = str(uuid.uuid4())
+        with pytest.raises(RecordChanged):
+            store.write(_puts(pk, [(other, {"f1": target})]) + [RecordWrite("link", target_pk, target, live_key="d")])
+        assert store.get(pk, other) is None
+    assert store.count(pk) == 1
+
+
+def test_a_destroy_planned_before_a_link_is_cancelled_by_it(dynamodb_backend):
+    store, target_pk = RecordStore(), _pk()
+    (target,) = _ids(1)
+    store.write(_puts(target_pk, [(target, {"d": None})]))
+    planned = RecordWrite("delete", target_pk, target, version=1, links=0, count_delta=-1)
+    store.write([RecordWrite("link", target_pk, target, live_key="d")])  # a child written meanwhile
+    with pytest.raises(RecordChanged):
+        store.write([planned])
+    store.write([RecordWrite("delete", target_pk, target, version=1, links=1, count_delta=-1)])
+    assert store.get(target_pk, target) is None
+
+
+def test_a_transaction_past_4_mb_is_refused_naming_that_limit_before_any_write(dynamodb_backend):
+    store, pk = RecordStore(), _pk()
+    ids = _ids(12)
+    with pytest.raises(StorageLimit) as error:
+        store.write(_puts(pk, [(i, {"f1": "x" * 380_000}) for i in ids]))  # each under 400 KB
+    assert "4 MB" in str(error.value) and "400 KB" not in str(error.value)
+    assert store.count(pk) == 0

@@ -3,6 +3,10 @@
 Routes, matched in Twenty's order: batch create, create one, find many, find one, restore (one
 and many), update (one and many; PUT is an alias of PATCH), delete (soft with
 `soft_delete=true`, else destroy; one and many). Bulk routes need a filter.
+
+Single-record routes speak HTTP's conditional requests (docs/api.md §3.9): find one, create one
+and update one answer a strong `ETag`; update and delete one honour `If-Match` (412 when stale);
+find one honours `If-None-Match` (304).
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from ..query.parse_filter import parse_filter
 from ..query.parse_order_by import parse_order_by
 from ..query.parse_params import parse_cursors, parse_depth, parse_fields, parse_flag, parse_limit
 from ..records.projection import Projection
+from ..records.versions import etag_matches
 from ..records.service import DEFAULT_LIMIT, MAX_LIMIT, RecordService, WorkspaceView
 from .context import Caller, caller_of, workspace_of
-from .http import json_body, json_response
+from .http import json_body, json_response, not_modified
 
 __all__ = ["core_rest_routes"]
 
@@ -93,8 +98,8 @@ class CoreRest:
             return self._find_many(call)
         if method == "POST":
             call.require("update")
-            record = self.records.create_one(call.ws, obj, await json_body(request), upsert=parse_flag(call.params.get("upsert")))
-            return json_response({"data": {f"create{obj.singular_cap}": self._out(call, [record])[0]}}, 201)
+            created = self.records.create_one_versioned(call.ws, obj, await json_body(request), upsert=parse_flag(call.params.get("upsert")))
+            return json_response({"data": {f"create{obj.singular_cap}": self._out(call, [created.record])[0]}}, 201, etag=created.etag)
         if method in ("PATCH", "PUT"):
             call.require("update")
             body = await json_body(request)
@@ -147,15 +152,20 @@ class CoreRest:
     async def member(self, request: Request) -> Response:
         call = _Call(request)
         obj, record_id = call.obj, request.path_params["id"]
+        if_match = request.headers.get("if-match")
         if request.method == "GET":
-            return json_response({"data": {obj.name_singular: self._out(call, [self.records.get_one(call.ws, obj, record_id)])[0]}})
+            found = self.records.get_one_versioned(call.ws, obj, record_id)
+            if_none_match = request.headers.get("if-none-match")
+            if if_none_match is not None and etag_matches(if_none_match, found.etag, weak=True):
+                return not_modified(found.etag)
+            return json_response({"data": {obj.name_singular: self._out(call, [found.record])[0]}}, etag=found.etag)
         if request.method in ("PATCH", "PUT"):
             call.require("update")
-            record = self.records.update_one(call.ws, obj, record_id, await json_body(request))
-            return json_response({"data": {f"update{obj.singular_cap}": self._out(call, [record])[0]}})
+            updated = self.records.update_one_versioned(call.ws, obj, record_id, await json_body(request), if_match=if_match)
+            return json_response({"data": {f"update{obj.singular_cap}": self._out(call, [updated.record])[0]}}, etag=updated.etag)
         soft = call.soft
         call.require("soft_delete" if soft else "destroy")
-        record = self.records.delete_one(call.ws, obj, record_id, soft=soft)
+        record = self.records.delete_one(call.ws, obj, record_id, soft=soft, if_match=if_match)
         return json_response({"data": {f"delete{obj.singular_cap}": self._out(call, [record])[0]}})
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from ..errors import ApiError, BadRequest
 
-__all__ = ["json_body", "error_response", "exception_handlers", "json_response", "made_on_first_request"]
+__all__ = ["json_body", "error_response", "exception_handlers", "json_response", "not_modified", "made_on_first_request"]
 
 logger = logging.getLogger("tenantapi")
 
@@ -101,8 +101,13 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def json_response(content: Any, status_code: int = 200) -> Response:
-    return JSONResponse(content, status_code=status_code)
+def json_response(content: Any, status_code: int = 200, *, etag: str | None = None) -> Response:
+    return JSONResponse(content, status_code=status_code, headers={"ETag": etag} if etag is not None else None)
+
+
+def not_modified(etag: str) -> Response:
+    """304 to a GET whose If-None-Match names the current ETag: no body, the ETag again (RFC 9110 §15.4.5)."""
+    return Response(status_code=304, headers={"ETag": etag})
 
 
 def error_response(error: ApiError) -> Response:

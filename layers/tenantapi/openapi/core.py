@@ -186,6 +186,21 @@ def _parameters() -> dict[str, JsonSchema]:
             "required": False,
             "schema": {"type": "integer", "enum": list(DEPTHS), "default": 0},
         },
+        # Conditional requests on one record (docs/api.md §3.9): ETags are strong and opaque.
+        "ifMatch": {
+            "name": "If-Match",
+            "in": "header",
+            "description": "Write only if the record's current ETag is one of these (or `*`); otherwise 412 and nothing is written.",
+            "required": False,
+            "schema": {"type": "string"},
+        },
+        "ifNoneMatch": {
+            "name": "If-None-Match",
+            "in": "header",
+            "description": "Answer 304 without a body when the record's current ETag is one of these (or `*`).",
+            "required": False,
+            "schema": {"type": "string"},
+        },
         "softDelete": _flag("soft_delete", "`true`: soft delete (sets `deletedAt`); otherwise the record is destroyed."),
         "upsert": _flag("upsert", "`true`: update the record matching the `id` or a unique field instead of failing."),
     }
@@ -213,6 +228,17 @@ def _fields_parameter(names: list[str]) -> JsonSchema:
 # -- paths ------------------------------------------------------------------------------------
 
 
+_ETAG_HEADER: JsonSchema = {
+    "description": "The record's strong entity tag: it changes with every write of the record",
+    "schema": {"type": "string"},
+}
+
+
+def _tagged(response: dict[str, Any]) -> dict[str, Any]:
+    """A single-record success response that carries the record's ETag."""
+    return {**response, "headers": {"ETag": _ETAG_HEADER}}
+
+
 def _refs(*names: str) -> list[dict[str, str]]:
     return [{"$ref": f"#/components/parameters/{name}"} for name in names]
 
@@ -232,6 +258,10 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
     tags = [plural]
     errors = error_refs("400", "401", "403", "429")
     errors_by_id = error_refs("400", "401", "403", "404", "429")
+    # Writes also answer 409 when the records they read kept changing while they were written.
+    write_errors = error_refs("400", "401", "403", "409", "429")
+    write_errors_by_id = error_refs("400", "401", "403", "404", "409", "429")
+    conditional_errors = error_refs("400", "401", "403", "404", "409", "412", "429")
     fields = _fields_parameter_name(obj)
 
     def operation(summary: str, operation_id: str, parameters: list[Any], responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -239,8 +269,8 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
                 **extra, "responses": responses}
 
     update_one = operation(
-        f"Update One {singular}", f"UpdateOne{cap_singular}", _refs("idPath", "depth", fields),
-        {"200": envelope(f"update{cap_singular}", one), **errors_by_id},
+        f"Update One {singular}", f"UpdateOne{cap_singular}", _refs("idPath", "depth", fields, "ifMatch"),
+        {"200": _tagged(envelope(f"update{cap_singular}", one)), **conditional_errors},
         requestBody=_body(f"{cap_singular}ForUpdate"),
     )
     return {
@@ -254,23 +284,23 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
             ),
             "post": operation(
                 f"Create One {singular}", f"createOne{cap_singular}", _refs("depth", fields, "upsert"),
-                {"201": envelope(f"create{cap_singular}", one), **errors},
+                {"201": _tagged(envelope(f"create{cap_singular}", one)), **write_errors},
                 requestBody=_body(cap_singular),
             ),
             "patch": operation(
                 f"Update Many {plural}", f"updateMany{cap_plural}", _refs("bulkFilter", "depth", fields),
-                {"200": envelope(f"update{cap_plural}", many), **errors},
+                {"200": envelope(f"update{cap_plural}", many), **write_errors},
                 requestBody=_body(f"{cap_singular}ForUpdate", "The values to set on every matching record"),
             ),
             "delete": operation(
                 f"Delete Many {plural}", f"deleteMany{cap_plural}", _refs("bulkFilter", "softDelete", "depth", fields),
-                {"200": envelope(f"delete{cap_plural}", many), **errors},
+                {"200": envelope(f"delete{cap_plural}", many), **write_errors},
             ),
         },
         f"/batch/{plural}": {
             "post": operation(
                 f"Create Many {plural}", f"createMany{cap_plural}", _refs("depth", fields, "upsert"),
-                {"201": envelope(f"create{cap_plural}", many), **errors},
+                {"201": envelope(f"create{cap_plural}", many), **write_errors},
                 requestBody={
                     "required": True,
                     "description": f"1 to {BATCH_LIMIT} records, created all or none",
@@ -285,8 +315,10 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
         },
         f"/{plural}/{{id}}": {
             "get": operation(
-                f"Find One {singular}", f"findOne{cap_singular}", _refs("idPath", "depth", fields),
-                {"200": envelope(singular, one), **errors_by_id},
+                f"Find One {singular}", f"findOne{cap_singular}", _refs("idPath", "depth", fields, "ifNoneMatch"),
+                {"200": _tagged(envelope(singular, one)),
+                 "304": {"description": "If-None-Match names the current ETag: no body", "headers": {"ETag": _ETAG_HEADER}},
+                 **errors_by_id},
                 description=f"**depth** can be provided to request your **{singular}**",
             ),
             "patch": update_one,
@@ -294,20 +326,20 @@ def _paths(obj: ObjectMetadata) -> dict[str, Any]:
             "put": {**update_one, "summary": f"Update One {singular} (PUT alias of PATCH)",
                     "operationId": f"putOne{cap_singular}"},
             "delete": operation(
-                f"Delete One {singular}", f"deleteOne{cap_singular}", _refs("idPath", "softDelete", "depth", fields),
-                {"200": envelope(f"delete{cap_singular}", one), **errors_by_id},
+                f"Delete One {singular}", f"deleteOne{cap_singular}", _refs("idPath", "softDelete", "depth", fields, "ifMatch"),
+                {"200": envelope(f"delete{cap_singular}", one), **conditional_errors},
             ),
         },
         f"/{plural}/{{id}}/restore": {
             "patch": operation(
                 f"Restore One {singular}", f"restoreOne{cap_singular}", _refs("idPath", "depth", fields),
-                {"200": envelope(f"restore{cap_singular}", one), **errors_by_id},
+                {"200": envelope(f"restore{cap_singular}", one), **write_errors_by_id},
             ),
         },
         f"/{plural}/restore": {
             "patch": operation(
                 f"Restore Many {plural}", f"restoreMany{cap_plural}", _refs("bulkFilter", "depth", fields),
-                {"200": envelope(f"restore{cap_plural}", many), **errors},
+                {"200": envelope(f"restore{cap_plural}", many), **write_errors},
             ),
         },
     }

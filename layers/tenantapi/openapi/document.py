@@ -137,6 +137,13 @@ def error_responses() -> dict[str, Any]:
             "description": "The data model was changed by another request at the same time; retry",
             "content": json_content(_error_body(409, "ConflictException", "The data model was changed by another request; retry")),
         },
+        "412": {
+            "description": "If-Match names no current ETag of the record: it changed since it was read; nothing was written",
+            "content": json_content(_error_body(
+                412, "PreconditionFailedException",
+                "The record has changed since the ETag given in If-Match was read; nothing was written. Read it again",
+            )),
+        },
         "429": {
             "description": "The workspace's rate limit is reached",
             "headers": {

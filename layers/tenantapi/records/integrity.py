@@ -161,8 +161,14 @@ class UniqueGuards:
             self.store.release_guard(pk, guard, record_id)
 
 
-def check_relation_targets(store: RecordStore, workspace_id: str, schema: WorkspaceSchema, shape: ObjectShape, rows: list[dict[str, Any]]) -> None:
-    """Every join column set in these rows ({field id: value}) names a live record of its target."""
+def check_relation_targets(
+    store: RecordStore, workspace_id: str, schema: WorkspaceSchema, shape: ObjectShape, rows: list[dict[str, Any]]
+) -> list[tuple[ObjectShape, str]]:
+    """Every join column set in these rows ({field id: value}) names a live record of its target
+    (else a 400 naming the field). Returns the targets read, (target shape, id), for the write to
+    check again in its own transaction: a target destroyed between this read and the write must
+    cancel it (docs/storage.md, "relation targets")."""
+    checked: list[tuple[ObjectShape, str]] = []
     wanted: dict[str, set[str]] = {}
     fields: dict[str, FieldMetadata] = {}
     for f in shape.join_fields:
@@ -181,6 +187,8 @@ def check_relation_targets(store: RecordStore, workspace_id: str, schema: Worksp
                 f = fields[target_id]
                 name = target.name_singular if target is not None else "record"
                 raise BadRequest(f"Invalid value for field '{f.join_column}': no {name} with id {record_id}")
+            checked.append((shape_of(schema, target), record_id))  # type: ignore[arg-type]
+    return checked
 
 
 def children_of(schema: WorkspaceSchema, obj: ObjectMetadata) -> list[tuple[ObjectMetadata, FieldMetadata, OnDelete]]:

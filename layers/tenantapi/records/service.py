@@ -2,6 +2,12 @@
 
 The service owns the rules (defaults, server-set fields, soft delete, counts, cursors) and talks
 to storage through RecordStore; the HTTP layer only parses and shapes.
+
+Every write is a read, a change planned on it, and one transaction conditioned on the version of
+each record read (records/changes.py). A transaction cancelled because a record moved meanwhile is
+planned again on a fresh read, up to WRITE_ATTEMPTS times (then a 409), so concurrent clients lose
+nothing without sending a header; a client that sends `If-Match` makes its ETag the condition, and
+a record that moved past it is a 412, whatever the attempt (records/versions.py).
 """
 
 from __future__ import annotations
@@ -9,10 +15,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple, TypeVar
 
 from ..clock import new_id, now_iso
-from ..errors import BadRequest, Conflict, NotFound
+from ..errors import BadRequest, Conflict, NotFound, PreconditionFailed
 from ..metadata.model import ObjectMetadata, WorkspaceSchema
 from ..storage.metadata_store import WorkspaceHead
 from ..storage.record_store import (
@@ -36,15 +42,21 @@ from .defaults import default_for
 from .integrity import UniqueGuards, check_relation_targets, unique_guards
 from .on_delete import DestroyPlan, plan_destroy
 from .shape import ObjectShape, shape_of, stored_value
+from .versions import etag_matches, etag_of
 from ..metadata.rules_common import json_type
 from .values import check_values, normalise_uuid
 
-__all__ = ["WorkspaceView", "RecordService", "ListResult", "DEFAULT_LIMIT", "MAX_LIMIT", "BATCH_LIMIT"]
+__all__ = ["WorkspaceView", "RecordService", "ListResult", "Versioned", "DEFAULT_LIMIT", "MAX_LIMIT", "BATCH_LIMIT", "WRITE_ATTEMPTS"]
 
 DEFAULT_LIMIT = 60
 MAX_LIMIT = 200
 # Records one request may create or change: Twenty's documented batch size, REST and GraphQL.
 BATCH_LIMIT = 60
+# A write cancelled because a record it read changed meanwhile is planned again on a fresh read,
+# at most this many times in all; a record written faster than that by others is a 409.
+WRITE_ATTEMPTS = 4
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,13 @@ class ListResult:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+class Versioned(NamedTuple):
+    """One record as shown at depth 0, with its ETag (records/versions.py)."""
+
+    record: dict[str, Any]
+    etag: str
 
 
 class RecordService:
@@ -95,12 +114,20 @@ class RecordService:
     # -- writes -------------------------------------------------------------------------------
 
     def create_one(self, ws: WorkspaceView, obj: ObjectMetadata, body: Any, *, upsert: bool = False) -> dict[str, Any]:
+        return self.create_one_versioned(ws, obj, body, upsert=upsert).record
+
+    def create_one_versioned(self, ws: WorkspaceView, obj: ObjectMetadata, body: Any, *, upsert: bool = False) -> Versioned:
         if not isinstance(body, dict):
             raise BadRequest(f"The body must be a JSON object, got {json_type(body)}")
-        return self.create_many(ws, obj, [body], upsert=upsert)[0]
+        shape, changes = self._rewriting(shape_of(ws.schema, obj), lambda: self._create(ws, obj, [body], upsert=upsert))
+        return self._versioned(shape, changes[0].after(shape))
 
     def create_many(self, ws: WorkspaceView, obj: ObjectMetadata, bodies: Any, *, upsert: bool = False) -> list[dict[str, Any]]:
         """Create (or, with upsert, update the matches of) 1..60 records, all or nothing."""
+        shape, changes = self._rewriting(shape_of(ws.schema, obj), lambda: self._create(ws, obj, bodies, upsert=upsert))
+        return [self.present(shape, c.after(shape)) for c in changes]
+
+    def _create(self, ws: WorkspaceView, obj: ObjectMetadata, bodies: Any, *, upsert: bool) -> tuple[ObjectShape, list[Change]]:
         if not isinstance(bodies, list):
             raise BadRequest(f"The body must be a JSON array of records, got {json_type(bodies)}")
         if not bodies:
@@ -126,7 +153,7 @@ class RecordService:
                 seen.add(change.record_id)
                 changes.append(change)
         self._commit(ws, shape, changes)
-        return [self.present(shape, c.after(shape)) for c in changes]
+        return shape, changes
 
     def _upsert_match(self, pk: str, shape: ObjectShape, body: dict[str, Any]) -> dict[str, Any] | None:
         """The live record an upsert updates: the one with the body's id, else the one holding one
@@ -175,33 +202,60 @@ class RecordService:
         return Change("update", stored["id"], values, stored)
 
     def update_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, body: Any) -> dict[str, Any]:
+        return self.update_one_versioned(ws, obj, record_id, body).record
+
+    def update_one_versioned(
+        self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, body: Any, *, if_match: str | None = None
+    ) -> Versioned:
+        """Update one record; with `if_match`, only while its ETag is one that header names (412)."""
         shape = shape_of(ws.schema, obj)
-        change = self._update_change(ws, shape, self._live(ws, shape, record_id), body)
-        self._commit(ws, shape, [change])
-        return self.present(shape, change.after(shape))
+
+        def attempt() -> Change:
+            stored = self._if_match(shape, self._live(ws, shape, record_id), if_match)
+            change = self._update_change(ws, shape, stored, body)
+            self._commit(ws, shape, [change])
+            return change
+
+        return self._versioned(shape, self._rewriting(shape, attempt).after(shape))
 
     def update_many(self, ws: WorkspaceView, obj: ObjectMetadata, filter_input: Any, body: Any, *, filter_strings: bool = True) -> list[dict[str, Any]]:
         shape = shape_of(ws.schema, obj)
-        selected = self._select(ws, shape, filter_input, filter_strings, "update")
-        changes = [self._update_change(ws, shape, stored, body) for stored in selected]
-        self._commit(ws, shape, changes)
-        return [self.present(shape, c.after(shape)) for c in changes]
 
-    def delete_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, *, soft: bool) -> dict[str, Any]:
+        def attempt() -> list[Change]:
+            selected = self._select(ws, shape, filter_input, filter_strings, "update")
+            changes = [self._update_change(ws, shape, stored, body) for stored in selected]
+            self._commit(ws, shape, changes)
+            return changes
+
+        return [self.present(shape, c.after(shape)) for c in self._rewriting(shape, attempt)]
+
+    def delete_one(
+        self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str, *, soft: bool, if_match: str | None = None
+    ) -> dict[str, Any]:
+        """Soft-delete or destroy one record; with `if_match`, only while its ETag is one that
+        header names (412). Soft-deleting a record already soft-deleted is a 404, as reading it is."""
         shape = shape_of(ws.schema, obj)
-        if soft:
-            stored = self._live(ws, shape, record_id)
-        else:
-            found = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
-            if found is None:
-                raise NotFound("Record not found")
-            stored = found
-        return self._delete(ws, shape, [stored], soft=soft)[0]
+
+        def attempt() -> dict[str, Any]:
+            if soft:
+                stored = self._live(ws, shape, record_id)
+            else:
+                found = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
+                if found is None:
+                    raise NotFound("Record not found")
+                stored = found
+            return self._delete(ws, shape, [self._if_match(shape, stored, if_match)], soft=soft)[0]
+
+        return self._rewriting(shape, attempt)
 
     def delete_many(self, ws: WorkspaceView, obj: ObjectMetadata, filter_input: Any, *, soft: bool, filter_strings: bool = True) -> list[dict[str, Any]]:
         shape = shape_of(ws.schema, obj)
-        selected = self._select(ws, shape, filter_input, filter_strings, "delete" if soft else "destroy")
-        return self._delete(ws, shape, selected, soft=soft)
+
+        def attempt() -> list[dict[str, Any]]:
+            selected = self._select(ws, shape, filter_input, filter_strings, "delete" if soft else "destroy")
+            return self._delete(ws, shape, selected, soft=soft)
+
+        return self._rewriting(shape, attempt)
 
     def _delete(self, ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]], *, soft: bool) -> list[dict[str, Any]]:
         if soft:
@@ -241,16 +295,24 @@ class RecordService:
         )
 
     def restore_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str) -> dict[str, Any]:
+        """Restore one soft-deleted record; restoring a live one is a 404 (docs/api.md §3.7)."""
         shape = shape_of(ws.schema, obj)
-        stored = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
-        if stored is None or stored.get(shape.storage_key("deletedAt")) is None:
-            raise NotFound("Record not found")
-        return self._restore(ws, shape, [stored])[0]
+
+        def attempt() -> dict[str, Any]:
+            stored = self.store.get(partition_key(ws.id, obj.id), _path_id(record_id))
+            if stored is None or stored.get(shape.storage_key("deletedAt")) is None:
+                raise NotFound("Record not found")
+            return self._restore(ws, shape, [stored])[0]
+
+        return self._rewriting(shape, attempt)
 
     def restore_many(self, ws: WorkspaceView, obj: ObjectMetadata, filter_input: Any, *, filter_strings: bool = True) -> list[dict[str, Any]]:
         shape = shape_of(ws.schema, obj)
-        selected = self._select(ws, shape, filter_input, filter_strings, "restore", deleted=True)
-        return self._restore(ws, shape, selected)
+
+        def attempt() -> list[dict[str, Any]]:
+            return self._restore(ws, shape, self._select(ws, shape, filter_input, filter_strings, "restore", deleted=True))
+
+        return self._rewriting(shape, attempt)
 
     def _restore(self, ws: WorkspaceView, shape: ObjectShape, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         changes = [Change("update", r["id"], {shape.system["deletedAt"].id: None}, r, restoring=True) for r in records]
@@ -258,6 +320,32 @@ class RecordService:
         return [self.present(shape, c.after(shape)) for c in changes]
 
     # -- the one write path -------------------------------------------------------------------
+
+    @staticmethod
+    def _rewriting(shape: ObjectShape, attempt: Callable[[], _T]) -> _T:
+        """Run a read-modify-write, again on a fresh read when a record it read changed before it
+        committed (every attempt gives back what it claimed, so nothing of it stays)."""
+        for _ in range(WRITE_ATTEMPTS):
+            try:
+                return attempt()
+            except RecordChanged:
+                continue
+        raise Conflict(
+            f"This {shape.object.name_singular} or records it depends on changed while it was being written,"
+            f" {WRITE_ATTEMPTS} times; nothing was written. Try again"
+        )
+
+    @staticmethod
+    def _if_match(shape: ObjectShape, stored: dict[str, Any], if_match: str | None) -> dict[str, Any]:
+        """The record read, if `If-Match` names its ETag (or is absent); the write is then
+        conditioned on this very version, so a later change cancels it and the next attempt's
+        read fails here: a 412, never a write over a version the client did not see."""
+        if if_match is not None and not etag_matches(if_match, etag_of(shape, stored)):
+            raise PreconditionFailed()
+        return stored
+
+    def _versioned(self, shape: ObjectShape, stored: dict[str, Any]) -> Versioned:
+        return Versioned(self.present(shape, stored), etag_of(shape, stored))
 
     def _commit(self, ws: WorkspaceView, shape: ObjectShape, changes: list[Change]) -> None:
         self._commit_all(ws, [(shape, change) for change in changes])
@@ -269,10 +357,11 @@ class RecordService:
         if not changes:
             return
         shape = changes[0][0]  # the object the request is about, named by its errors
+        targets: list[tuple[ObjectShape, str]] = []
         for each in {id(s): s for s, _ in changes}.values():
             rows = [c.values for s, c in changes if s is each and c.kind != "delete"]
             if rows:
-                check_relation_targets(self.store, ws.id, ws.schema, each, rows)
+                targets += check_relation_targets(self.store, ws.id, ws.schema, each, rows)
         claimed: dict[str, list[tuple[str, str]]] = {}
         released: dict[str, list[tuple[str, str]]] = {}
         writes: list[RecordWrite] = []
@@ -293,7 +382,7 @@ class RecordService:
                     self.guards.claim(pk, each, change.record_id, [g for g in after if g.key not in keep], claimed.setdefault(pk, []))
                     released.setdefault(pk, []).extend((g.key, change.record_id) for g in before if g.key not in {a.key for a in after})
                 writes.append(change.write(pk, each))
-            self.store.write(writes)
+            self.store.write(writes + _target_links(ws, writes, targets))
         except DuplicateRecord as error:
             give_back(claimed)
             raise BadRequest(f"A duplicate entry was detected: a {shape.object.name_singular} with id {error.record_id} already exists") from None
@@ -302,10 +391,7 @@ class RecordService:
             raise NotFound("Record not found") from None
         except RecordChanged:
             give_back(claimed)
-            raise Conflict(
-                f"Records related to this {shape.object.name_singular} changed while it was being written; nothing was"
-                " written. Try again"
-            ) from None
+            raise  # planned again on a fresh read (_rewriting)
         except StorageLimit as error:
             give_back(claimed)
             raise BadRequest(f"Cannot write {shape.object.name_plural}: {error}") from None
@@ -344,8 +430,11 @@ class RecordService:
         return stored
 
     def get_one(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str) -> dict[str, Any]:
+        return self.get_one_versioned(ws, obj, record_id).record
+
+    def get_one_versioned(self, ws: WorkspaceView, obj: ObjectMetadata, record_id: str) -> Versioned:
         shape = shape_of(ws.schema, obj)
-        return self.present(shape, self._live(ws, shape, record_id))
+        return self._versioned(shape, self._live(ws, shape, record_id))
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -389,6 +478,25 @@ class RecordService:
             start_cursor=cursor(page.records[0]) if page.records else None,
             end_cursor=cursor(page.records[-1]) if page.records else None,
         )
+
+
+def _target_links(ws: WorkspaceView, writes: list[RecordWrite], targets: list[tuple[ObjectShape, str]]) -> list[RecordWrite]:
+    """A link per relation target the write names, in the write's own transaction: the target
+    must still exist and be live, and counts the link, so a target destroyed after it was read
+    cancels the write, and a destroy that looked for children before the write is cancelled by it
+    (records/changes.py). A target the transaction writes itself is left out (DynamoDB refuses two
+    actions on one item; that write's own version condition holds it), and so are links past the
+    transaction's 100 actions: those targets keep only the read before (docs/storage.md,
+    "relation targets")."""
+    written = {(w.pk, w.record_id) for w in writes}
+    room = MAX_TRANSACTION_ACTIONS - transaction_size(writes)
+    checks: dict[tuple[str, str], RecordWrite] = {}
+    for target, record_id in targets:
+        pk = partition_key(ws.id, target.object.id)
+        if (pk, record_id) in written or (pk, record_id) in checks or len(checks) >= room:
+            continue
+        checks[(pk, record_id)] = RecordWrite("link", pk, record_id, live_key=target.storage_key("deletedAt"))
+    return list(checks.values())
 
 
 @contextmanager

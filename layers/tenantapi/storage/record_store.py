@@ -2,10 +2,19 @@
 
     pk = "<workspaceId>#<objectId>", sk = "R#<recordId>"   a record: one attribute per field
                                                            (named by the field's storage key),
-                                                           s1..s5 = its LSI sort keys
+                                                           s1..s5 = its LSI sort keys,
+                                                           v = its version (absent: 0),
+                                                           c = writes that named it as a relation target
     pk = "<workspaceId>#<objectId>", sk = "#COUNT"         live records of the object (n)
     pk = "<workspaceId>#<objectId>", sk = "U#<guard>"      a unique value and its owner record (id)
 Every key starts with the workspace id, so no request can reach another workspace's items.
+
+Every record write is conditioned on the version it was planned on (`v = :read`, or
+`attribute_not_exists(v)` for a record written before versions existed) and sets the next one,
+so a write whose read went stale is cancelled instead of overwriting what it did not see.
+A write that names a record through a join column counts the link on that record (`c`), in the
+same transaction and only while it is live; a destroy is conditioned on the count it read, so a
+child written after the destroy looked for children cancels it (the destroy then looks again).
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from .dynamo import TableAdapter, from_item, to_attr, to_item
 
 __all__ = [
     "RecordStore", "RecordWrite", "Page", "DuplicateRecord", "RecordMissing", "RecordChanged", "StorageLimit", "partition_key",
-    "transaction_size", "MAX_TRANSACTION_ACTIONS",
+    "transaction_size", "MAX_TRANSACTION_ACTIONS", "VERSION", "LINKS", "version_of", "links_of", "storage_limit_of",
 ]
 
 COUNT_SK = "#COUNT"
@@ -29,20 +38,44 @@ RECORD_PREFIX = "R#"
 GUARD_PREFIX = "U#"
 # TransactWriteItems holds at most 100 actions (DynamoDB limit).
 MAX_TRANSACTION_ACTIONS = 100
+# TransactWriteItems carries at most 4 MB of items (DynamoDB limit); an item holds at most 400 KB.
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
+# The record's version: 1 when created, +1 on every write; absent on records written before.
+VERSION = "v"
+# How many writes named the record as a relation target: what a destroy's plan of children read.
+LINKS = "c"
 _CONFLICT_ATTEMPTS = 4
+
+
+def links_of(stored: dict[str, Any] | None) -> int:
+    """How many writes had named the record as a relation target when it was read."""
+    return int((stored or {}).get(LINKS) or 0)
+
+
+def version_of(stored: dict[str, Any] | None) -> int:
+    """The version of a record as read (0: written before versions existed, or not yet written)."""
+    return int((stored or {}).get(VERSION) or 0)
 
 
 @dataclass(frozen=True)
 class RecordWrite:
-    """One record write of a transaction: put (new id), update (existing) or delete."""
+    """One action of a record transaction: put (new id), update (existing), delete, or link (a
+    relation target this write names: it must exist and not be soft-deleted, and counts the link)."""
 
-    kind: str  # "put" | "update" | "delete"
+    kind: str  # "put" | "update" | "delete" | "link"
     pk: str
     record_id: str
     attributes: dict[str, Any] = field(default_factory=dict)  # put: the item; update: attributes to SET
     count_delta: int = 0
     # Update and delete: attribute -> the value it must still hold (the state the write was planned on).
     expected: dict[str, Any] = field(default_factory=dict)
+    # Update and delete: the version read; the write holds only if the record still has it, and an
+    # update sets the next one. None: a write that is no change of the record (a backfilled slot).
+    version: int | None = None
+    # Delete: the link count read when its children were looked for (None: not conditioned on it).
+    links: int | None = None
+    # Link: the storage key of the record's deletedAt, which must be absent or null.
+    live_key: str | None = None
 
 
 def _update_expression(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -92,16 +125,87 @@ def transaction_size(actions: Sequence["RecordWrite"]) -> int:
 
 
 def _condition(action: "RecordWrite") -> dict[str, Any]:
-    if not action.expected:
-        return {"ConditionExpression": "attribute_exists(sk)"}
+    """The precondition of an update, delete or link: the record exists, still holds the version
+    (and the values, and for a destroy the link count) the write was planned on, or for a link is
+    not soft-deleted."""
     names = {f"#c{i}": name for i, name in enumerate(action.expected)}
     values = {f":c{i}": to_attr(value) for i, value in enumerate(action.expected.values())}
-    checks = " AND ".join(f"#c{i} = :c{i}" for i in range(len(names)))
-    return {"ConditionExpression": f"attribute_exists(sk) AND {checks}", "names": names, "values": values}
+    checks = ["attribute_exists(sk)"] + [f"#c{i} = :c{i}" for i in range(len(names))]
+    if action.version is not None:
+        names["#ver"] = VERSION
+        if action.version == 0:
+            checks.append("attribute_not_exists(#ver)")
+        else:
+            checks.append("#ver = :ver")
+            values[":ver"] = {"N": str(action.version)}
+    if action.links is not None:
+        names["#links"] = LINKS
+        if action.links == 0:
+            checks.append("attribute_not_exists(#links)")
+        else:
+            checks.append("#links = :links")
+            values[":links"] = {"N": str(action.links)}
+    if action.live_key is not None:
+        names["#live"] = action.live_key
+        checks.append("(attribute_not_exists(#live) OR attribute_type(#live, :null))")
+        values[":null"] = {"S": "NULL"}
+    return {"ConditionExpression": " AND ".join(checks), "names": names, "values": values}
+
+
+def _item_bytes(value: dict[str, Any]) -> int:
+    """The size of a DynamoDB attribute value by DynamoDB's rules (generous for numbers)."""
+    (kind, inner), = value.items()
+    if kind in ("S", "B"):
+        return len(inner.encode("utf-8")) if isinstance(inner, str) else len(inner)
+    if kind == "N":
+        return len(inner) + 1
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode("utf-8")) + _item_bytes(v) for k, v in inner.items())
+    if kind == "L":
+        return 3 + sum(1 + _item_bytes(v) for v in inner)
+    return 3 + sum(1 + len(str(v).encode("utf-8")) for v in inner)  # SS, NS, BS
+
+
+def _payload_bytes(items: list[dict[str, Any]]) -> int:
+    """The items a transaction carries (attribute names and values), as its 4 MB limit counts them."""
+    total = 0
+    for item in items:
+        (body,) = item.values()
+        for part in ("Item", "ExpressionAttributeValues"):
+            total += sum(len(k.encode("utf-8")) + _item_bytes(v) for k, v in body.get(part, {}).items())
+    return total
+
+
+_COLLECTION_LIMIT = "the object holds 10 GB of records, the most one item collection may"
+_ITEM_LIMIT = "a record would exceed DynamoDB's 400 KB item size"
+_TRANSACTION_LIMIT = "the records of this request exceed the 4 MB one DynamoDB transaction carries: send fewer or smaller records"
+
+
+def storage_limit_of(error: ClientError) -> "StorageLimit | None":
+    """The size limit a DynamoDB error reports, by its error code and cancellation reason codes
+    (never by its message), or None when it is not about size."""
+    code = error.response.get("Error", {}).get("Code")
+    if code == "ItemCollectionSizeLimitExceededException":
+        return StorageLimit(_COLLECTION_LIMIT)
+    if code == "TransactionCanceledException":
+        reasons = {r.get("Code") for r in error.response.get("CancellationReasons") or []}
+        if "ItemCollectionSizeLimitExceeded" in reasons:
+            return StorageLimit(_COLLECTION_LIMIT)
+        if "ValidationError" in reasons:  # AWS: an item past 400 KB cancels the transaction
+            return StorageLimit(_ITEM_LIMIT)
+        return None
+    if code == "ValidationException":
+        # The payload was measured below 4 MB before sending, and the requests are well formed,
+        # so what is left is an item past 400 KB (DynamoDB Local's form of the same refusal).
+        return StorageLimit(_ITEM_LIMIT)
+    return None
 
 
 class StorageLimit(Exception):
-    """A write DynamoDB refuses for size: the item (400 KB) or the item collection (10 GB)."""
+    """A write DynamoDB refuses for size: the item (400 KB), the transaction (4 MB) or the item
+    collection (10 GB)."""
 
 
 @dataclass(frozen=True)
@@ -160,38 +264,49 @@ class RecordStore(TableAdapter):
         for action in actions:
             key = self._key(action.pk, action.record_id)
             if action.kind == "put":
-                items.append({"Put": {"TableName": self.table, "Item": {**key, **to_item(action.attributes)},
-                                      "ConditionExpression": "attribute_not_exists(sk)"}})
+                item = {**key, **to_item(action.attributes), VERSION: {"N": "1"}}
+                items.append({"Put": {"TableName": self.table, "Item": item, "ConditionExpression": "attribute_not_exists(sk)"}})
                 continue
             condition = _condition(action)
             body: dict[str, Any] = {"TableName": self.table, "Key": key, "ConditionExpression": condition["ConditionExpression"]}
             if action.kind == "update":
-                body.update(_update_expression(action.attributes))
-            if "names" in condition:
+                attributes = dict(action.attributes)
+                if action.version is not None:
+                    attributes[VERSION] = action.version + 1
+                body.update(_update_expression(attributes))
+            if action.kind == "link":
+                body.update({"UpdateExpression": "ADD #linked :one", "ExpressionAttributeNames": {"#linked": LINKS},
+                             "ExpressionAttributeValues": {":one": {"N": "1"}}})
+            if condition["names"]:
                 body["ExpressionAttributeNames"] = {**body.get("ExpressionAttributeNames", {}), **condition["names"]}
+            if condition["values"]:
                 body["ExpressionAttributeValues"] = {**body.get("ExpressionAttributeValues", {}), **condition["values"]}
-            items.append({"Update" if action.kind == "update" else "Delete": body})
+            items.append({"Delete" if action.kind == "delete" else "Update": body})
+        # Counters after the records: a cancellation reason's index is its action's index.
         items += [self._count_update(pk, delta) for pk, delta in _count_deltas(actions).items()]
         if len(items) > MAX_TRANSACTION_ACTIONS:
             raise ValueError(f"{len(items)} actions exceed one transaction")
+        if _payload_bytes(items) > MAX_TRANSACTION_BYTES:
+            raise StorageLimit(_TRANSACTION_LIMIT)
         for attempt in range(_CONFLICT_ATTEMPTS):
             try:
                 self.client.transact_write_items(TransactItems=items)
                 return
             except ClientError as error:
-                code = error.response["Error"]["Code"]
-                if code == "ItemCollectionSizeLimitExceededException":
-                    raise StorageLimit("the object holds 10 GB of records, the most one item collection may") from error
-                if code == "ValidationException" and "size" in str(error).lower():
-                    raise StorageLimit("a record would exceed DynamoDB's 400 KB item size") from error
-                if code != "TransactionCanceledException":
+                limit = storage_limit_of(error)
+                if limit is not None:
+                    raise limit from error
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
                     raise
                 reasons = error.response.get("CancellationReasons") or []
                 for reason, action in zip(reasons, actions):
                     if reason.get("Code") == "ConditionalCheckFailed":
                         if action.kind == "put":
                             raise DuplicateRecord(action.record_id) from error
-                        raise (RecordChanged if action.expected else RecordMissing)(action.record_id) from error
+                        if action.version is None and not action.expected and action.kind != "link":
+                            raise RecordMissing(action.record_id) from error
+                        # What the write was planned on changed (or went): the caller reads again.
+                        raise RecordChanged(action.record_id) from error
                 # Cancelled by a concurrent transaction on the same items (the counter is shared by
                 # every write of an object): standard retry mode does not retry these; we do.
                 retryable = {r.get("Code") for r in reasons} <= {"None", None, "TransactionConflict", "ThrottlingError"}

@@ -166,7 +166,7 @@ def test_fields_lists_the_names_the_api_accepts_for_each_object(schema: Workspac
 
 def test_error_responses_carry_the_contracts_body(document: dict[str, Any]) -> None:
     responses = document["components"]["responses"]
-    assert set(responses) == {"400", "401", "403", "404", "409", "429"}
+    assert set(responses) == {"400", "401", "403", "404", "409", "412", "429"}
     for status, response in responses.items():
         body = response["content"]["application/json"]["schema"]
         assert body["required"] == ["statusCode", "error", "messages"]
