@@ -50,8 +50,14 @@ class Workspace:
         self.head = create_workspace(f"{name}-{uuid.uuid4().hex[:6]}")
         self.id = self.head.id
         self.app = create_metadata_app()
+        self.key_ids: dict[str, str] = {}
 
-    def client(self, role: str = "Admin", key_id: str = "key-1") -> TestClient:
+    def client(self, role: str = "Admin", key_id: str | None = None) -> TestClient:
+        # Key and role writes read the calling key again, so the caller is a stored key of the role.
+        if key_id is None:
+            key_id = self.key_ids.get(role)
+            if key_id is None:
+                key_id = self.key_ids[role] = KeyStore().create(self.id, role=role, name=f"{role} key", usage_key=self.head.usage_key)[0].id
         authorizer = {"workspaceId": self.id, "keyId": key_id, "keyName": "test key", "role": role}
         return TestClient(WithAuthorizer(self.app, authorizer))
 
@@ -92,8 +98,9 @@ def test_a_key_is_created_with_its_secret_once_and_listed_without_it(ws: Workspa
     assert KeyStore().check(created["token"]).key.role == "Member"  # type: ignore[union-attr]
 
     listed = ws.client().get("/rest/metadata/apiKeys").json()
-    assert listed["totalCount"] == 1 and listed["pageInfo"]["hasNextPage"] is False
-    [shown] = listed["data"]["apiKeys"]
+    # The caller's own key is listed too.
+    assert listed["totalCount"] == 2 and listed["pageInfo"]["hasNextPage"] is False
+    [shown] = [k for k in listed["data"]["apiKeys"] if k["id"] == created["id"]]
     assert "token" not in shown and created["token"] not in str(listed)
     assert shown == {k: v for k, v in created.items() if k != "token"}
     assert ws.client().get(f"/rest/metadata/apiKeys/{created['id']}").json() == {"data": {"apiKey": shown}}
@@ -108,7 +115,7 @@ def test_patch_renames_and_delete_revokes_which_drops_the_key_from_the_list(ws: 
     revoked = ws.client().delete(path).json()["data"]["revokeApiKey"]
     assert revoked["revokedAt"] is not None
     assert KeyStore().check(key["token"]).reason == "Token invalid."
-    assert ws.client().get("/rest/metadata/apiKeys").json()["totalCount"] == 0
+    assert ws.client().get("/rest/metadata/apiKeys").json()["totalCount"] == 1  # the caller's own
     assert ws.client().get(path).json()["data"]["apiKey"]["revokedAt"] == revoked["revokedAt"]
 
 
@@ -200,7 +207,7 @@ def test_a_role_in_use_by_a_key_cannot_be_deleted_until_the_key_is_revoked(ws: W
     assert deleted.status_code == 200 and deleted.json()["data"]["deleteOneRole"]["id"] == role["id"]
     assert ws.client().get(f"/rest/metadata/roles/{role['id']}").status_code == 404
     # A key still naming the deleted role is refused with 403, not served with another role.
-    gone = ws.client(role["id"]).get("/rest/metadata/objects")
+    gone = ws.client(role["id"], key_id="gone").get("/rest/metadata/objects")
     assert gone.status_code == 403 and gone.json()["error"] == "FORBIDDEN"
 
 
@@ -216,7 +223,7 @@ def test_roles_and_keys_of_another_workspace_are_404(ws: Workspace) -> None:
     # Nor can a key of B be given A's role.
     refused = other.client().post("/rest/metadata/apiKeys", json={"name": "x", "roleId": role["id"]})
     assert refused.status_code == 400
-    assert other.client().get("/rest/metadata/apiKeys").json()["totalCount"] == 0
+    assert other.client().get("/rest/metadata/apiKeys").json()["totalCount"] == 1  # the caller's own
 
 
 # -- GraphQL --------------------------------------------------------------------------------------
@@ -229,7 +236,7 @@ def test_graphql_keys_follow_twentys_operations(ws: Workspace) -> None:
     created = ws.gql(CREATE_KEY, {"input": {"name": "SDK", "roleId": member, "expiresAt": "2999-01-01T00:00:00Z"}})["data"]["createApiKey"]
     assert created["role"] == {"id": member, "label": "Member"} and created["token"].startswith("tak_")
 
-    listed = ws.gql("{ apiKeys { id name token expiresAt role { label } } }")["data"]["apiKeys"]
+    listed = [k for k in ws.gql("{ apiKeys { id name token expiresAt role { label } } }")["data"]["apiKeys"] if k["id"] != ws.key_ids["Admin"]]
     assert listed == [{"id": created["id"], "name": "SDK", "token": None, "expiresAt": "2999-01-01T00:00:00.000Z", "role": {"label": "Member"}}]
     assert ws.gql("query($id: UUID!) { apiKey(input: {id: $id}) { id } }", {"id": str(uuid.uuid4())})["data"] == {"apiKey": None}
 
@@ -243,7 +250,7 @@ def test_graphql_keys_follow_twentys_operations(ws: Workspace) -> None:
     assert renamed["data"]["updateApiKey"] == {"name": "Renamed"}
     revoked = ws.gql("mutation($id: UUID!) { revokeApiKey(input: {id: $id}) { revokedAt } }", {"id": created["id"]})
     assert revoked["data"]["revokeApiKey"]["revokedAt"]
-    assert ws.gql("{ apiKeys { id } }")["data"]["apiKeys"] == []
+    assert ws.gql("{ apiKeys { id } }")["data"]["apiKeys"] == [{"id": ws.key_ids["Admin"]}]  # the caller's own
 
 
 def test_graphql_roles_follow_twentys_operations(ws: Workspace) -> None:
@@ -287,8 +294,8 @@ def test_a_key_cannot_be_given_a_role_deleted_meanwhile(dynamodb_backend: str) -
     workspace = create_workspace(f"guard-{uuid.uuid4().hex[:6]}")
     service = AccessService()
     schema = MetadataService().schema(workspace.id)
-    role, schema = service.create_role(schema, {"label": "Short-lived"})
-    service.delete_role(schema, role.id)
+    role, schema = service.create_role(schema, None, {"label": "Short-lived"})
+    service.delete_role(schema, None, role.id)
     with pytest.raises(BadRequest, match="does not exist"):
         KeyStore().create(workspace.id, role=role.id, name="late", usage_key=workspace.usage_key)
 
@@ -296,7 +303,7 @@ def test_a_key_cannot_be_given_a_role_deleted_meanwhile(dynamodb_backend: str) -
 def test_a_deletion_that_missed_a_new_key_fails_on_the_key_stamp(dynamodb_backend: str) -> None:
     workspace = create_workspace(f"stamp-{uuid.uuid4().hex[:6]}")
     schema = MetadataService().schema(workspace.id)
-    role, schema = AccessService().create_role(schema, {"label": "Racy"})
+    role, schema = AccessService().create_role(schema, None, {"label": "Racy"})
     stamp = RoleStore().key_stamp(workspace.id, role.id)  # what a deletion saw before listing keys
     KeyStore().create(workspace.id, role=role.id, name="in between", usage_key=workspace.usage_key)
     with pytest.raises(SchemaConflict):
@@ -307,7 +314,7 @@ def test_a_role_change_planned_on_an_old_version_is_planned_again(dynamodb_backe
     workspace = create_workspace(f"retry-{uuid.uuid4().hex[:6]}")
     old = MetadataService().schema(workspace.id)
     MetadataService().create_object(workspace.id, {"nameSingular": "gadget", "namePlural": "gadgets", "labelSingular": "G", "labelPlural": "Gs"})
-    role, schema = AccessService().create_role(old, {"label": "Late"})
+    role, schema = AccessService().create_role(old, None, {"label": "Late"})
     assert schema.version == old.version + 2
     assert {o.name_singular for o in schema.objects} >= {"gadget"}
     assert RoleStore().roles_at(workspace.id, schema.version).find(role.id) == role

@@ -21,8 +21,10 @@ with warnings.catch_warnings():
 
 from tenantapi.api.metadata_app import create_metadata_app
 from tenantapi.api.metadata_graphql.connection import connection
+from tenantapi.auth.keys import KeyStore
 from tenantapi.metadata.service import MetadataService
 from tenantapi.storage import dynamo
+from tenantapi.storage.metadata_store import MetadataStore
 from tenantapi.workspaces import create_workspace
 
 Asgi = Callable[..., Any]
@@ -54,7 +56,10 @@ def workspace_id(moto_dynamodb: Any) -> Iterator[str]:
 def _client(workspace_id: str | None, role: str = "Admin") -> TestClient:
     authorizer = None
     if workspace_id is not None:
-        authorizer = {"workspaceId": workspace_id, "keyId": "key-1", "keyName": "test key", "role": role}
+        # Key and role writes read the calling key again, so the caller is a stored key of the role.
+        head = MetadataStore().head(workspace_id)
+        key_id = KeyStore().create(workspace_id, role=role, name=f"{role} key", usage_key=head.usage_key)[0].id if head else "none"
+        authorizer = {"workspaceId": workspace_id, "keyId": key_id, "keyName": "test key", "role": role}
     return TestClient(WithAuthorizer(create_metadata_app(), authorizer))
 
 

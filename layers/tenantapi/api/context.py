@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ..auth.access import Actor
 from ..auth.role_store import resolve_role
 from ..auth.roles import Role
 from ..errors import Forbidden, MissingToken, Unauthenticated
@@ -35,6 +36,11 @@ class Caller:
     role: Role
     # The head read to resolve a custom role, handed on to workspace_of: one read, not two.
     head: WorkspaceHead | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def actor(self) -> Actor:
+        """The caller as key and role writes see it (AccessService checks the key again)."""
+        return Actor(self.workspace_id, self.key_id, self.role)
 
 
 def caller_of(request: Request) -> Caller:

@@ -75,7 +75,7 @@ class AccessRest:
             page, page_info = paginate_by_id(items, request.query_params)
             return json_response({"data": {"apiKeys": page}, "pageInfo": page_info, "totalCount": len(items)})
         head = workspace_of(caller).head
-        key, secret = self.service.create_key(head, caller.role, await json_body(request))
+        key, secret = self.service.create_key(head, caller.actor, await json_body(request))
         return json_response({"data": {"createApiKey": {**present_key(key), "token": secret}}}, 201)
 
     async def api_key(self, request: Request) -> Response:
@@ -84,12 +84,13 @@ class AccessRest:
         key_id = _path_id(request, "API key")
         if request.method == "GET":
             return json_response({"data": {"apiKey": present_key(self.service.get_key(caller.workspace_id, key_id))}})
+        head = workspace_of(caller).head
         if request.method == "DELETE":
-            return json_response({"data": {"revokeApiKey": present_key(self.service.revoke_key(caller.workspace_id, key_id))}})
+            return json_response({"data": {"revokeApiKey": present_key(self.service.revoke_key(head, caller.actor, key_id))}})
         body = await json_body(request)
         if isinstance(body, dict) and body.get("id", key_id) != key_id:
             raise BadRequest("The body's id does not match the path's")
-        key = self.service.update_key(caller.workspace_id, key_id, body)
+        key = self.service.update_key(head, caller.actor, key_id, body)
         return json_response({"data": {"updateApiKey": present_key(key)}})
 
     # -- roles --------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ class AccessRest:
             items = [self.service.present(role) for role in self.service.roles(ws.schema).roles]
             page, page_info = paginate_by_id(items, request.query_params)
             return json_response({"data": {"roles": page}, "pageInfo": page_info, "totalCount": len(items)})
-        role, schema = self.service.create_role(ws.schema, await json_body(request))
+        role, schema = self.service.create_role(ws.schema, caller.actor, await json_body(request))
         remember_schema(schema)
         return json_response({"data": {"createOneRole": self.service.present(role)}}, 201)
 
@@ -114,10 +115,10 @@ class AccessRest:
         if request.method == "GET":
             return json_response({"data": {"role": self.service.present(self.service.role(ws.schema, role_id))}})
         if request.method == "DELETE":
-            role, schema = self.service.delete_role(ws.schema, role_id)
+            role, schema = self.service.delete_role(ws.schema, caller.actor, role_id)
             remember_schema(schema)
             return json_response({"data": {"deleteOneRole": self.service.present(role)}})
-        role, schema = self.service.update_role(ws.schema, role_id, await json_body(request))
+        role, schema = self.service.update_role(ws.schema, caller.actor, role_id, await json_body(request))
         remember_schema(schema)
         return json_response({"data": {"updateOneRole": self.service.present(role)}})
 
@@ -127,7 +128,7 @@ class AccessRest:
         role_id = _path_id(request, "role")
         ws = workspace_of(caller)
         entries = _listed(await json_body(request), "objectPermissions")
-        role, schema = self.service.upsert_object_permissions(ws.schema, role_id, entries)
+        role, schema = self.service.upsert_object_permissions(ws.schema, caller.actor, role_id, entries)
         remember_schema(schema)
         permissions = [present_object_permission(p) for p in role.object_permissions]
         return json_response({"data": {"upsertObjectPermissions": permissions}})
@@ -138,7 +139,7 @@ class AccessRest:
         role_id = _path_id(request, "role")
         ws = workspace_of(caller)
         flags = _listed(await json_body(request), "permissionFlagKeys")
-        role, schema = self.service.upsert_permission_flags(ws.schema, role_id, flags)
+        role, schema = self.service.upsert_permission_flags(ws.schema, caller.actor, role_id, flags)
         remember_schema(schema)
         return json_response({"data": {"upsertPermissionFlags": [present_permission_flag(role, f) for f in role.permission_flags]}})
 

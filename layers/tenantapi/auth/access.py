@@ -8,6 +8,14 @@ Who may do what (docs/api.md §2.3, docs/access.md):
   (Admin). Twenty gates them with its ROLES flag; a role that may edit roles may grant itself
   anything, so here it is the settings-wide permission itself, and the ROLES flag gates nothing.
 
+Every key and role write goes through `AccessService._writer` first:
+- the calling key is read again (one consistent GetItem of its listing item) and a revoked or
+  expired caller is refused with the authorizer's own 401 (docs/api.md §2.2), since the
+  authorizer's context is cached for its TTL and a key revoked a moment ago must not write;
+- a key write (create, update, rotate, revoke) is allowed only on a key whose role the caller
+  could assign (`assignable_role`), so key management never reaches a key above the caller.
+A revocation is final: a null revokedAt on a revoked key is refused (KeyStore.update).
+
 Role changes are planned against the roles and schema of one schemaVersion and committed with
 that version as their condition (role_store); a concurrent change makes the commit fail and the
 change is planned again, as metadata changes are (MetadataService).
@@ -37,6 +45,7 @@ from .roles import ROLES, Role
 
 __all__ = [
     "AccessService",
+    "Actor",
     "RoleChange",
     "require_key_management",
     "require_role_management",
@@ -79,6 +88,15 @@ def present_key(key: ApiKey) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who writes: the calling key, as the authorizer named it, and the role it resolved to."""
+
+    workspace_id: str
+    key_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
 class RoleChange:
     """One planned role change: what the caller gets back, and what the commit writes."""
 
@@ -117,22 +135,37 @@ class AccessService:
         return found[0]
 
     def assignable_role(self, roles: WorkspaceRoles, role_id: Any, caller: Role) -> RoleDefinition:
-        """The role a new key gets, if the caller may hand it out."""
+        """The role a key gets or has, if the caller may hand it out."""
         role = roles.find(str(role_id)) if isinstance(role_id, str) else None
         if role is None:
             raise BadRequest(f"Role {role_id} not found")
         if not role.can_be_assigned_to_api_keys:
             raise BadRequest(f"Role {role.label} cannot be assigned to API keys")
         if role.can_update_all_settings and not caller.can_update_all_settings:
-            raise Forbidden(f"Role {caller.name} cannot create a key with role {role.label}, which may update all settings")
+            raise Forbidden(f"Role {caller.name} cannot manage a key with role {role.label}, which may update all settings")
         return role
 
-    def create_key(self, head: WorkspaceHead, caller: Role, payload: Any) -> tuple[ApiKey, str]:
+    def _writer(self, by: Actor | None) -> None:
+        """Refuse a caller whose key is revoked or expired now, whatever the authorizer's cache
+        says. None is the operator (CLI, set-up code), who has no key to check."""
+        if by is not None:
+            self.keys.live(by.workspace_id, by.key_id)
+
+    def _managed_key(self, head: WorkspaceHead, by: Actor | None, key_id: str) -> ApiKey:
+        """A key the caller may write: live caller, and a key whose role it could assign."""
+        self._writer(by)
+        key = self.get_key(head.id, key_id)
+        if by is not None and not key.console_key_id:
+            self.assignable_role(self.role_store.roles(head), role_id_of_key(key), by.role)
+        return key
+
+    def create_key(self, head: WorkspaceHead, by: Actor | None, payload: Any) -> tuple[ApiKey, str]:
         """CreateApiKeyInput {name, expiresAt?, roleId, revokedAt?}: the key and its secret."""
+        self._writer(by)
         body = _only(payload, _KEY_CREATE_FIELDS, "API key")
         if body.get("roleId") is None:
             raise BadRequest("Invalid value for 'roleId': a role id is expected")
-        role = self.assignable_role(self.role_store.roles(head), body["roleId"], caller)
+        role = self.assignable_role(self.role_store.roles(head), body["roleId"], by.role if by else ROLES["Admin"])
         key, secret = self.keys.create(
             head.id, role=role.key_ref, name=body.get("name"), usage_key=head.usage_key, expires_at=body.get("expiresAt")
         )
@@ -140,17 +173,20 @@ class AccessService:
             key = self.keys.update(key.id, head.id, revoked_at=body["revokedAt"])
         return key, secret
 
-    def update_key(self, workspace_id: str, key_id: str, payload: Any) -> ApiKey:
+    def update_key(self, head: WorkspaceHead, by: Actor | None, key_id: str, payload: Any) -> ApiKey:
         """UpdateApiKeyInput {name?, expiresAt?, revokedAt?}: keys left out keep their value."""
         body = _only(payload, _KEY_UPDATE_FIELDS, "API key update")
+        self._managed_key(head, by, key_id)
         changes = {attr: body[field] for field, attr in (("name", "name"), ("expiresAt", "expires_at"), ("revokedAt", "revoked_at")) if field in body}
-        return self.keys.update(key_id, workspace_id, **changes)
+        return self.keys.update(key_id, head.id, **changes)
 
-    def revoke_key(self, workspace_id: str, key_id: str) -> ApiKey:
-        return self.keys.revoke(key_id, workspace_id)
+    def revoke_key(self, head: WorkspaceHead, by: Actor | None, key_id: str) -> ApiKey:
+        self._managed_key(head, by, key_id)
+        return self.keys.revoke(key_id, head.id)
 
-    def rotate_key(self, workspace_id: str, key_id: str, expires_at: str | None) -> tuple[ApiKey, str]:
-        return self.keys.rotate(key_id, workspace_id, expires_at=expires_at)
+    def rotate_key(self, head: WorkspaceHead, by: Actor | None, key_id: str, expires_at: str | None) -> tuple[ApiKey, str]:
+        self._managed_key(head, by, key_id)
+        return self.keys.rotate(key_id, head.id, expires_at=expires_at)
 
     # -- roles --------------------------------------------------------------------------------
 
@@ -162,9 +198,10 @@ class AccessService:
         return _role(self.roles(schema), role_id)
 
     def _change(
-        self, schema: WorkspaceSchema, plan: Callable[[WorkspaceRoles, WorkspaceSchema], RoleChange]
+        self, schema: WorkspaceSchema, by: Actor | None, plan: Callable[[WorkspaceRoles, WorkspaceSchema], RoleChange]
     ) -> tuple[RoleChange, WorkspaceSchema]:
         """Plan and commit a role change; the change and the schema at the new version."""
+        self._writer(by)
         workspace_id = schema.workspace_id
         for attempt in range(_ATTEMPTS):
             if attempt:
@@ -192,39 +229,39 @@ class AccessService:
             return change, schema.with_changes(version=version)
         raise SchemaConflict()  # pragma: no cover - the loop returns or raises
 
-    def create_role(self, schema: WorkspaceSchema, payload: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
+    def create_role(self, schema: WorkspaceSchema, by: Actor | None, payload: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
         def plan(roles: WorkspaceRoles, current: WorkspaceSchema) -> RoleChange:
             role = plan_create_role(payload, roles.roles, _object_ids(current), now=now_iso(), new_id=new_id)
             return RoleChange(role, put=role, is_new=True)
 
-        change, updated = self._change(schema, plan)
+        change, updated = self._change(schema, by, plan)
         return change.result, updated
 
-    def update_role(self, schema: WorkspaceSchema, role_id: str, payload: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
+    def update_role(self, schema: WorkspaceSchema, by: Actor | None, role_id: str, payload: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
         def plan(roles: WorkspaceRoles, current: WorkspaceSchema) -> RoleChange:
             role = plan_update_role(_role(roles, role_id), payload, roles.roles, _object_ids(current), now=now_iso())
             return RoleChange(role, put=role)
 
-        change, updated = self._change(schema, plan)
+        change, updated = self._change(schema, by, plan)
         return change.result, updated
 
-    def upsert_object_permissions(self, schema: WorkspaceSchema, role_id: Any, entries: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
+    def upsert_object_permissions(self, schema: WorkspaceSchema, by: Actor | None, role_id: Any, entries: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
         def plan(roles: WorkspaceRoles, current: WorkspaceSchema) -> RoleChange:
             role = plan_object_permissions(_role(roles, role_id), entries, _object_ids(current), now=now_iso())
             return RoleChange(role, put=role)
 
-        change, updated = self._change(schema, plan)
+        change, updated = self._change(schema, by, plan)
         return change.result, updated
 
-    def upsert_permission_flags(self, schema: WorkspaceSchema, role_id: Any, flags: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
+    def upsert_permission_flags(self, schema: WorkspaceSchema, by: Actor | None, role_id: Any, flags: Any) -> tuple[RoleDefinition, WorkspaceSchema]:
         def plan(roles: WorkspaceRoles, current: WorkspaceSchema) -> RoleChange:
             role = plan_permission_flags(_role(roles, role_id), flags, now=now_iso())
             return RoleChange(role, put=role)
 
-        change, updated = self._change(schema, plan)
+        change, updated = self._change(schema, by, plan)
         return change.result, updated
 
-    def delete_role(self, schema: WorkspaceSchema, role_id: str) -> tuple[RoleDefinition, WorkspaceSchema]:
+    def delete_role(self, schema: WorkspaceSchema, by: Actor | None, role_id: str) -> tuple[RoleDefinition, WorkspaceSchema]:
         """Delete a custom role no key uses. Keys that are revoked do not count; keys that only
         expired do, since a new expiry brings them back."""
 
@@ -240,7 +277,7 @@ class AccessService:
                 raise BadRequest(f"Role {role.label} is used by API keys {names}: revoke them or give them another role first")
             return RoleChange(role, delete=role, seen_key_stamp=stamp)
 
-        change, updated = self._change(schema, plan)
+        change, updated = self._change(schema, by, plan)
         return change.result, updated
 
     @staticmethod

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..clock import now_iso
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, NotFound, Unauthenticated
 from ..records.values import parse_datetime
 from ..storage.dynamo import TableAdapter
 from .roles import ROLES
@@ -229,7 +229,7 @@ class KeyStore(TableAdapter):
         expires_at: Any = _UNSET,
         revoked_at: Any = _UNSET,
     ) -> ApiKey:
-        """Change a key's name, expiry or revocation (a null revokedAt restores it, as in Twenty)."""
+        """Change a key's name, expiry or revocation (a null revokedAt on a key not revoked changes nothing)."""
         found = self.find(key_id, workspace_id)
         if found is None:
             raise NotFound(f"API key {key_id} not found")
@@ -241,6 +241,10 @@ class KeyStore(TableAdapter):
         if expires_at is not _UNSET:
             changes["expires_at"] = None if expires_at is None else parse_datetime(expires_at, "expiresAt")
         if revoked_at is not _UNSET:
+            if revoked_at is None and key.revoked_at:
+                # Revocation is final (Twenty revokes, never restores): a revoked key's secret
+                # may have leaked, and whoever holds it must not be able to bring it back.
+                raise BadRequest(f"API key {key.id} is revoked, and a revocation cannot be undone: create a new key instead")
             changes["revoked_at"] = None if revoked_at is None else parse_datetime(revoked_at, "revokedAt")
         if not changes:
             return key
@@ -386,11 +390,27 @@ class KeyStore(TableAdapter):
         if item is None:
             return KeyCheck(None, "Token invalid.")
         key = _key_from(item)
-        if key.revoked_at:
-            return KeyCheck(None, "Token invalid.")
-        if key.expires_at and key.expires_at <= now_iso():
-            return KeyCheck(None, "Token has expired.")
-        return KeyCheck(key)
+        return KeyCheck(None, refusal) if (refusal := refusal_of(key)) else KeyCheck(key)
+
+    def live(self, workspace_id: str, key_id: str) -> ApiKey:
+        """The calling key as stored now (one consistent GetItem of its listing item), refused as
+        the authorizer would refuse it: a key/role write must not ride on the authorizer's cache."""
+        found = self.find(key_id, workspace_id) if key_id else None
+        if found is None:
+            raise Unauthenticated()
+        refusal = refusal_of(found[0])
+        if refusal:
+            raise Unauthenticated(refusal)
+        return found[0]
+
+
+def refusal_of(key: ApiKey) -> str | None:
+    """Why a key may not call (the authorizer's reason, docs/api.md §2.2), or None."""
+    if key.revoked_at:
+        return "Token invalid."
+    if key.expires_at and key.expires_at <= now_iso():
+        return "Token has expired."
+    return None
 
 
 def _not_console(key: ApiKey) -> None:

@@ -30,7 +30,7 @@ from ...auth.access import AccessService, present_key, require_key_management, r
 from ...auth.keys import ApiKey as StoredKey
 from ...auth.role_model import RoleDefinition, present_object_permission, present_permission_flag
 from ...errors import NotFound
-from ...storage.metadata_store import MetadataStore
+from ...storage.metadata_store import MetadataStore, WorkspaceHead
 from .context import MetadataContext, plain
 from .scalars import JSON, UUID, DateTime
 
@@ -238,6 +238,13 @@ def _keys_context(info: Any) -> MetadataContext:
     return context
 
 
+def _head(context: MetadataContext) -> WorkspaceHead:
+    head = context.caller.head or MetadataStore().head(context.schema.workspace_id)
+    if head is None:
+        raise NotFound(f"Workspace {context.schema.workspace_id} not found")
+    return head
+
+
 def _roles_context(info: Any) -> MetadataContext:
     context: MetadataContext = info.context
     require_role_management(context.caller.role)
@@ -301,33 +308,30 @@ class AccessMutation(graphene.ObjectType):
     @staticmethod
     def resolve_createApiKey(root: None, info: Any, input: Any) -> dict[str, Any]:
         context = _keys_context(info)
-        head = context.caller.head or MetadataStore().head(context.schema.workspace_id)
-        if head is None:
-            raise NotFound(f"Workspace {context.schema.workspace_id} not found")
-        key, secret = _service().create_key(head, context.caller.role, plain(input))
+        key, secret = _service().create_key(_head(context), context.caller.actor, plain(input))
         return {**present_key(key), "token": secret}
 
     @staticmethod
     def resolve_updateApiKey(root: None, info: Any, input: Any) -> dict[str, Any] | None:
         context = _keys_context(info)
         changes = {k: v for k, v in plain(input).items() if k != "id"}
-        return _or_none(lambda: present_key(_service().update_key(context.schema.workspace_id, input["id"], changes)))
+        return _or_none(lambda: present_key(_service().update_key(_head(context), context.caller.actor, input["id"], changes)))
 
     @staticmethod
     def resolve_revokeApiKey(root: None, info: Any, input: Any) -> dict[str, Any] | None:
         context = _keys_context(info)
-        return _or_none(lambda: present_key(_service().revoke_key(context.schema.workspace_id, input["id"])))
+        return _or_none(lambda: present_key(_service().revoke_key(_head(context), context.caller.actor, input["id"])))
 
     @staticmethod
     def resolve_generateApiKeyToken(root: None, info: Any, apiKeyId: str, expiresAt: str) -> dict[str, Any]:
         context = _keys_context(info)
-        _, secret = _service().rotate_key(context.schema.workspace_id, apiKeyId, expiresAt or None)
+        _, secret = _service().rotate_key(_head(context), context.caller.actor, apiKeyId, expiresAt or None)
         return {"token": secret}
 
     @staticmethod
     def resolve_createOneRole(root: None, info: Any, createRoleInput: Any) -> dict[str, Any]:
         context = _roles_context(info)
-        role, schema = _service().create_role(context.schema, plain(createRoleInput))
+        role, schema = _service().create_role(context.schema, context.caller.actor, plain(createRoleInput))
         context.changed(schema)
         return role_node(role)
 
@@ -335,14 +339,14 @@ class AccessMutation(graphene.ObjectType):
     def resolve_updateOneRole(root: None, info: Any, updateRoleInput: Any) -> dict[str, Any]:
         context = _roles_context(info)
         payload = plain(updateRoleInput)
-        role, schema = _service().update_role(context.schema, payload["id"], payload["update"])
+        role, schema = _service().update_role(context.schema, context.caller.actor, payload["id"], payload["update"])
         context.changed(schema)
         return role_node(role)
 
     @staticmethod
     def resolve_deleteOneRole(root: None, info: Any, roleId: str) -> str:
         context = _roles_context(info)
-        role, schema = _service().delete_role(context.schema, roleId)
+        role, schema = _service().delete_role(context.schema, context.caller.actor, roleId)
         context.changed(schema)
         return role.id
 
@@ -350,7 +354,7 @@ class AccessMutation(graphene.ObjectType):
     def resolve_upsertObjectPermissions(root: None, info: Any, upsertObjectPermissionsInput: Any) -> list[dict[str, Any]]:
         context = _roles_context(info)
         payload = plain(upsertObjectPermissionsInput)
-        role, schema = _service().upsert_object_permissions(context.schema, payload["roleId"], payload["objectPermissions"])
+        role, schema = _service().upsert_object_permissions(context.schema, context.caller.actor, payload["roleId"], payload["objectPermissions"])
         context.changed(schema)
         return [present_object_permission(p) for p in role.object_permissions]
 
@@ -358,6 +362,6 @@ class AccessMutation(graphene.ObjectType):
     def resolve_upsertPermissionFlags(root: None, info: Any, upsertPermissionFlagsInput: Any) -> list[dict[str, Any]]:
         context = _roles_context(info)
         payload = plain(upsertPermissionFlagsInput)
-        role, schema = _service().upsert_permission_flags(context.schema, payload["roleId"], payload["permissionFlagKeys"])
+        role, schema = _service().upsert_permission_flags(context.schema, context.caller.actor, payload["roleId"], payload["permissionFlagKeys"])
         context.changed(schema)
         return [present_permission_flag(role, flag) for flag in role.permission_flags]
