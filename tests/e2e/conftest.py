@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from tenantapi.auth.keys import KeyStore
+from tenantapi.usage_plans import UsageKeyPlans
 from tenantapi.workspaces import create_workspace
 from tenantapi_tools.local.gateway import LocalGateway, serve
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE
@@ -29,7 +30,9 @@ class Tenant:
 
 @pytest.fixture(scope="session")
 def gateway_url(dynamodb_local) -> Iterator[str]:
-    gateway = LocalGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"})
+    # Each usage key metered in its workspace's plan, as `make run` and API Gateway do: a test
+    # module that sends many quick requests moves its workspace to the pro plan (`set_plan`).
+    gateway = LocalGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"}, key_plans=UsageKeyPlans())
     server = serve(gateway, "127.0.0.1", 0)
     try:
         yield server.url
