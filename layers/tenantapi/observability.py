@@ -5,8 +5,9 @@ Logs are JSON, one line per event, with the API Gateway request id as correlatio
 workspace and key ids of the caller appended; never a secret (the authorizer context carries none,
 and the event itself is not logged). Metrics are CloudWatch EMF lines: cold starts, schema cache
 hits and misses, 429s, and the DynamoDB read and write capacity each invocation consumed; with
-POWERTOOLS_METRICS_DISABLED (`make run`, the tests) none is recorded or printed. The engine logs through the standard "tenantapi" logger, which the Powertools Logger of the same
-service name formats.
+POWERTOOLS_METRICS_DISABLED (`make run`, the tests) none is recorded or printed. The engine logs
+through the standard "tenantapi" logger, which the Powertools Logger of the same service name
+formats.
 """
 
 from __future__ import annotations
