@@ -14,7 +14,7 @@ import pytest
 from tenantapi.auth.keys import KeyStore
 from tenantapi.usage_plans import UsageKeyPlans
 from tenantapi.workspaces import create_workspace
-from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.gateway import serving
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 
@@ -32,13 +32,8 @@ class Tenant:
 def gateway_url(dynamodb_local) -> Iterator[str]:
     # Each usage key metered in its workspace's plan, as `make run` and API Gateway do: a test
     # module that sends many quick requests moves its workspace to the pro plan (`set_plan`).
-    gateway = LocalGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"}, key_plans=UsageKeyPlans())
-    server = serve(gateway, "127.0.0.1", 0)
-    try:
+    with serving(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"}, key_plans=UsageKeyPlans()) as server:
         yield server.url
-    finally:
-        server.shutdown()
-        gateway.close()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 from tenantapi.auth.keys import KeyStore
 from tenantapi.auth.role_model import builtin_role_id
 from tenantapi.workspaces import create_workspace
-from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.gateway import serving
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 INVALID = {"statusCode": 401, "error": "UNAUTHENTICATED", "messages": ["Token invalid."]}
@@ -84,13 +84,8 @@ def test_clearing_revoked_at_is_refused_even_for_an_admin(new_tenant) -> None:
 @pytest.fixture(scope="module")
 def cached_url(dynamodb_local) -> Iterator[str]:
     """A gateway with the template's default authorizer TTL (60 s), as deployed."""
-    gateway = LocalGateway(DEFAULT_TEMPLATE)
-    server = serve(gateway, "127.0.0.1", 0)
-    try:
+    with serving(DEFAULT_TEMPLATE) as server:
         yield server.url
-    finally:
-        server.shutdown()
-        gateway.close()
 
 
 def test_a_revoked_key_cannot_write_while_the_authorizer_cache_still_admits_it(cached_url: str) -> None:

@@ -22,7 +22,7 @@ from tenantapi.limits.buckets import BucketLimit
 from tenantapi.limits.limiter import set_workspace_limits
 from tenantapi.usage_plans import UsageKeyPlans, set_plan
 from tenantapi.workspaces import create_workspace
-from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.gateway import serving
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 RATE_LIMITED_BODY = {
@@ -36,13 +36,8 @@ RATE_LIMITED_BODY = {
 
 @pytest.fixture(scope="module")
 def url(dynamodb_local) -> Iterator[str]:
-    gateway = LocalGateway(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"}, key_plans=UsageKeyPlans())
-    server = serve(gateway, "127.0.0.1", 0)
-    try:
+    with serving(DEFAULT_TEMPLATE, parameter_overrides={"AuthorizerTtlSeconds": "0"}, key_plans=UsageKeyPlans()) as server:
         yield server.url
-    finally:
-        server.shutdown()
-        gateway.close()
 
 
 @pytest.fixture

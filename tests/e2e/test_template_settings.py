@@ -13,7 +13,7 @@ import pytest
 from tenantapi.auth.keys import KeyStore
 from tenantapi.usage_plans import UsageKeyPlans, set_plan
 from tenantapi.workspaces import create_workspace
-from tenantapi_tools.local.gateway import LocalGateway, serve
+from tenantapi_tools.local.gateway import serving
 from tenantapi_tools.local.template import DEFAULT_TEMPLATE
 
 from ..template_support import template_copy
@@ -24,18 +24,13 @@ def _serve(template: Path, overrides: Mapping[str, str]) -> Iterator[httpx.Clien
     (whose burst leaves the refusing to the functions)."""
     from tenantapi.storage.dynamo import reset_client
 
-    gateway = LocalGateway(template, parameter_overrides={"AuthorizerTtlSeconds": "0", **overrides}, key_plans=UsageKeyPlans())
-    server = serve(gateway, "127.0.0.1", 0)
-    try:
+    with serving(template, parameter_overrides={"AuthorizerTtlSeconds": "0", **overrides}, key_plans=UsageKeyPlans()) as server:
         reset_client()
         head = create_workspace(f"settings-{uuid.uuid4().hex[:10]}")
         set_plan(head, "pro")
         _, secret = KeyStore().create(head.id, role="Admin", name="settings", usage_key=head.usage_key)
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {secret}"}, timeout=30) as client:
             yield client
-    finally:
-        server.shutdown()
-        gateway.close()
 
 
 @pytest.fixture

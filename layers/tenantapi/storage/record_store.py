@@ -131,20 +131,16 @@ def _condition(action: "RecordWrite") -> dict[str, Any]:
     names = {f"#c{i}": name for i, name in enumerate(action.expected)}
     values = {f":c{i}": to_attr(value) for i, value in enumerate(action.expected.values())}
     checks = ["attribute_exists(sk)"] + [f"#c{i} = :c{i}" for i in range(len(names))]
-    if action.version is not None:
-        names["#ver"] = VERSION
-        if action.version == 0:
-            checks.append("attribute_not_exists(#ver)")
+    # The version and the link count are absent until first written, and read as 0 meanwhile.
+    for placeholder, attribute, expected in (("ver", VERSION, action.version), ("links", LINKS, action.links)):
+        if expected is None:
+            continue
+        names[f"#{placeholder}"] = attribute
+        if expected == 0:
+            checks.append(f"attribute_not_exists(#{placeholder})")
         else:
-            checks.append("#ver = :ver")
-            values[":ver"] = {"N": str(action.version)}
-    if action.links is not None:
-        names["#links"] = LINKS
-        if action.links == 0:
-            checks.append("attribute_not_exists(#links)")
-        else:
-            checks.append("#links = :links")
-            values[":links"] = {"N": str(action.links)}
+            checks.append(f"#{placeholder} = :{placeholder}")
+            values[f":{placeholder}"] = {"N": str(expected)}
     if action.live_key is not None:
         names["#live"] = action.live_key
         checks.append("(attribute_not_exists(#live) OR attribute_type(#live, :null))")

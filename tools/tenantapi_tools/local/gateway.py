@@ -15,23 +15,25 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qsl
 
 from tenantapi_tools.local import gateway_responses as responses
 from tenantapi_tools.local.api_model import RestApiSpec, TemplateError, load_api_model
 from tenantapi_tools.local.function_environment import ProcessEnvironment, process_environment
 from tenantapi_tools.local.gateway_responses import GatewayResponseType, render_gateway_response
-from tenantapi_tools.local.http_server import Response, serve
+from tenantapi_tools.local.http_server import GatewayHTTPServer, Response, serve
 from tenantapi_tools.local.lambda_runtime import FunctionError, FunctionTimeout, LocalFunction, WorkerPool
 from tenantapi_tools.local.proxy_events import HttpRequest, MalformedProxyResponse, build_proxy_event, proxy_response
 from tenantapi_tools.local.routes import RouteTable
 from tenantapi_tools.local.token_authorizer import AuthorizerResult, TokenAuthorizer, Verdict
 from tenantapi_tools.local.usage_plans import Admission, UsagePlanMeter
 
-__all__ = ["LocalGateway", "serve", "DEFAULT_USAGE_PLAN"]
+__all__ = ["LocalGateway", "serve", "serving", "DEFAULT_USAGE_PLAN"]
 
 DEFAULT_USAGE_PLAN = "DefaultUsagePlan"
 _REGION = "us-east-1"
@@ -246,6 +248,19 @@ class LocalGateway:
         elapsed_ms = (time.perf_counter() - started) * 1000
         with self._log_lock:
             print(f"{request.method} {request.path} {status} {elapsed_ms:.1f}ms", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def serving(template_path: str | Path, host: str = "127.0.0.1", port: int = 0, **options: Any) -> Iterator[GatewayHTTPServer]:
+    """A LocalGateway on `template_path` (`options` as its constructor takes them) served on
+    host:port (0: any free port) for the block; then the server is shut down and the functions'
+    environment taken back."""
+    with LocalGateway(template_path, **options) as gateway:
+        server = serve(gateway, host, port)
+        try:
+            yield server
+        finally:
+            server.shutdown()
 
 
 def _forwarded(request: HttpRequest, lower: Mapping[str, str]) -> list[tuple[str, str]]:
